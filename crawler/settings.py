@@ -1,0 +1,69 @@
+"""Settings of the hometown crawler. Every one can be overridden with ``-s NAME=VALUE``.
+
+The README's settings table lists them with these defaults.
+"""
+
+BOT_NAME = "hometown"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- Where content is on a page --------------------------------------------
+# CSS selectors tried in order for the article body; when none matches, the
+# block holding the most non-link text is taken (works on unseen markup).
+CONTENT_SELECTORS = [
+    "div.content", "#content", "div.article-content", "div.article_content",
+    "#article", "div.artbody", "div.text", "article",
+]
+# Title: the first selector with text wins; from <title> the "_家鄉網" suffix is cut.
+TITLE_SELECTORS = ["h1", "title"]
+# The byline with date and author; when none matches, the elements just
+# before the body are searched.
+INFO_SELECTORS = ["div.info", ".article-info", ".pubtime", ".meta"]
+# Links from listing pages to articles: this selector if set, else every link
+# whose text has at least ARTICLE_LINK_MIN_CHARS characters (article titles;
+# navigation such as 首頁 or 關於我們 is shorter).
+ARTICLE_LINK_SELECTOR = ""
+ARTICLE_LINK_MIN_CHARS = 8
+# A page reached other than by an article link or a page bar (the start URL)
+# is an article when its body has more text than links and either a content
+# selector found it or it has at least this many characters; else a listing.
+ARTICLE_MIN_CHARS = 100
+
+# --- What the pipelines do ---------------------------------------------------
+# "traditional" keeps the script as published; "simplified" converts title and
+# text with OpenCC's t2s table after cleaning.
+CHINESE_SCRIPT = "traditional"
+# Where pages wait for the rest of their article (a class with the PageStore interface).
+MERGE_STORE = "crawler.merge.MemoryPageStore"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.CleanPipeline": 300,
+    "crawler.pipelines.ConvertScriptPipeline": 400,
+    "crawler.pipelines.MergePagesPipeline": 500,
+}
+
+# --- Offline replay ----------------------------------------------------------
+# A folder of saved pages in the DIR/<host>/<path> layout; `-a replay=DIR`
+# sets it. When set, no request goes to the network.
+REPLAY_SOURCE = None
+DOWNLOADER_MIDDLEWARES = {
+    # Before everything that could send a request out (robots.txt, retries, cache).
+    "crawler.replay.ReplayMiddleware": 50,
+}
+
+# --- Output ----------------------------------------------------------------
+# Without -o/-O (FEEDS empty), every run writes a new timestamped JSON Lines
+# file here, so a scheduled run never overwrites the last one. Scrapy merges
+# FEEDS with -O, so the default cannot live in FEEDS itself.
+DEFAULT_FEED = "output/%(name)s-%(time)s.jsonl"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# --- Politeness and robustness -------------------------------------------------
+USER_AGENT = "hometown-crawler/0.1 (+https://example.org/hometown-crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+
+LOG_LEVEL = "INFO"

@@ -1,0 +1,158 @@
+"""The hometown spider: which links to follow. Parsing and cleaning happen elsewhere."""
+
+from __future__ import annotations
+
+from typing import Any, AsyncIterator, Iterator
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from ..items import PageItem
+from ..parsing import ARTICLE, LISTING, Extraction, ParsedPage, parse_page
+
+DEFAULT_START_URL = "http://www.xiangtianlong.com/"
+
+
+class HometownSpider(scrapy.Spider):
+    """Crawl listing pages and whole articles, following page bars by their words and numbers.
+
+    Arguments (``-a``): ``start_url`` (a listing page, an article's first page or
+    any later page of it; default the site's home page) and ``replay`` (a folder
+    of saved pages to crawl instead of the network).
+    """
+
+    name = "hometown"
+
+    def __init__(self, start_url: str = DEFAULT_START_URL, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.start_url = start_url
+        host = urlsplit(start_url).hostname
+        if not host:
+            raise ValueError(f"start_url must be an absolute http(s) URL, not {start_url!r}")
+        self.allowed_domains = [host]
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        replay = kwargs.pop("replay", None)
+        if replay:
+            crawler.settings.set("REPLAY_SOURCE", replay, priority="spider")
+        default_feed = crawler.settings.get("DEFAULT_FEED")
+        if default_feed and not crawler.settings.getdict("FEEDS"):
+            crawler.settings.set("FEEDS", {default_feed: {"format": "jsonlines"}}, priority="spider")
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.extraction = Extraction.from_settings(crawler.settings)
+        return spider
+
+    async def start(self) -> AsyncIterator[Request]:
+        yield self._request(self.start_url)
+
+    def _request(self, url: str, **cb_kwargs: Any) -> Request:
+        return Request(url, callback=self.parse, errback=self.page_failed, cb_kwargs=cb_kwargs)
+
+    def parse(
+        self,
+        response: Response,
+        kind: str | None = None,
+        article_url: str | None = None,
+        page_number: int | None = None,
+        waiting: tuple[str, ...] = (),
+    ) -> Iterator[Any]:
+        """Any page: a listing's links are followed, an article page becomes a PageItem."""
+        stats = self.crawler.stats
+        if not isinstance(response, TextResponse):
+            yield from self._failed(response.request, "not a text page", kind, article_url, page_number)
+            return
+        try:
+            page = parse_page(response, self.extraction, kind)
+        except Exception as exc:  # one bad page must not stop the crawl or lose its article
+            self.logger.exception("Cannot parse %s", response.url)
+            yield from self._failed(response.request, f"cannot parse: {exc}", kind, article_url, page_number)
+            return
+        stats.inc_value("pages/fetched")
+        if page.kind == LISTING:
+            stats.inc_value("pages/listing")
+            yield from self._follow_listing(page)
+        else:
+            stats.inc_value("pages/article")
+            yield from self._article_page(page, article_url, page_number, waiting)
+
+    def _follow_listing(self, page: ParsedPage) -> Iterator[Request]:
+        if page.bar:
+            for url in {page.bar.prev_url, page.bar.next_url, page.bar.first_url, *page.bar.links.values()}:
+                if url:
+                    yield self._request(url, kind=LISTING)
+        for url in page.article_links:
+            yield self._request(url, kind=ARTICLE)
+
+    def _article_page(
+        self, page: ParsedPage, article_url: str | None, page_number: int | None, waiting: tuple[str, ...]
+    ) -> Iterator[Any]:
+        bar = page.bar
+        number = (bar.current if bar else None) or page_number or 1
+        links = dict(bar.links) if bar else {}
+        if bar and bar.prev_url and number > 1:
+            links.setdefault(number - 1, bar.prev_url)
+        if bar and bar.next_url:
+            links.setdefault(number + 1, bar.next_url)
+        links.pop(number, None)
+        first = page.url if number == 1 else links.get(1) or (bar.first_url if bar else None) or article_url
+        if first is None and not links:
+            first = page.url
+        if first is None:
+            # A later page whose bar does not reach page 1 (a window of numbers):
+            # walk back until a page names it, then come back for this one.
+            previous = links.get(number - 1) or links[min(links)]
+            yield self._request(previous, kind=ARTICLE, waiting=(*waiting, page.url))
+            return
+        yield PageItem(
+            article_url=first,
+            page_number=number,
+            url=page.url,
+            title=page.title,
+            paragraphs=page.paragraphs,
+            images=page.images,
+            author=page.author,
+            published=page.published,
+            links=links,
+            is_last=bar is None or bar.is_last,
+            total_pages=bar.total if bar else None,
+        )
+        for n, url in links.items():
+            yield self._request(url, kind=ARTICLE, article_url=first, page_number=n)
+        for url in waiting:
+            request = self._request(url, kind=ARTICLE, article_url=first)
+            yield request.replace(dont_filter=True)
+
+    def page_failed(self, failure: Failure) -> Iterator[PageItem]:
+        """A request failed after retries: record its page as missing in its article."""
+        request = failure.request
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status}"
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.logger.warning("Page failed: %s (%s)", request.url, reason)
+        yield from self._failed(request, reason, **request.cb_kwargs)
+
+    def _failed(
+        self,
+        request: Request,
+        reason: str,
+        kind: str | None = None,
+        article_url: str | None = None,
+        page_number: int | None = None,
+        waiting: tuple[str, ...] = (),
+    ) -> Iterator[PageItem]:
+        self.crawler.stats.inc_value("pages/failed")
+        if kind == LISTING or (kind is None and request.url == self.start_url and article_url is None):
+            self.crawler.stats.inc_value("pages/failed_listing")
+            return
+        # A page linked from a listing is taken to be the first page of its article.
+        yield PageItem(
+            article_url=article_url or request.url,
+            page_number=page_number or 1,
+            url=request.url,
+            failed=reason,
+        )
