@@ -1,0 +1,153 @@
+"""The whole crawl, as a user runs it: `scrapy crawl hometown`, by replay and over real HTTP on 127.0.0.1."""
+
+import re
+
+import pytest
+
+from .conftest import FIXTURE_SITE, SITE_URL, crawl
+
+A = f"{SITE_URL}/html/2023/0628/4521"
+B = f"{SITE_URL}/html/2023/0618/4510.html"
+C = f"{SITE_URL}/html/2023/0816/4533.html"
+D = f"{SITE_URL}/html/2023/0705/4540.html"
+E = f"{SITE_URL}/plus/view.php?aid=4550"
+F = f"{SITE_URL}/html/2023/0712/4561.html"
+
+# Written by hand from the fixture pages, readings and boilerplate taken out.
+TEXTS = {
+    B: "6月18日,2023年陽江市全民健身運動會在市體育中心開幕。本屆運動會設置籃球、羽毛球、遊泳、象棋等12個比賽項目,共有來自全市各縣(市、區)的3000多名運動員參加。\n"
+       "開幕式上,市民們表演了太極拳、廣場舞和醒獅等節目,現場氣氛熱烈。“全民健身讓我們的生活更健康、更快樂。”參加廣場舞表演的李阿姨說。\n"
+       "據悉,運動會期間還將免費開展國民體質監測(BMI、血壓等),市民可通過家鄉網查詢賽程安排。",
+    C: "8月16日,南海休漁期結束,海陵島閘坡漁港迎來開漁節。上千艘漁船揚帆出海,場麵壯觀。\n"
+       "開漁節期間,當地還舉辦了祭海儀式、漁家美食節和攝影比賽,吸引了大批遊客前來觀看。\n"
+       "“今年的漁獲應該不錯,大家都很有信心。”漁民黃先生一邊整理漁網一邊說。\n"
+       "據統計,開漁節三天共接待遊客12萬人次,旅遊收入超過8000萬元。",
+    D: "今年以來,陽春市以“三清三拆三整治”為抓手,全麵推進農村人居環境整治,村容村貌煥然一新。\n"
+       "在河塘鎮,記者看到,村道兩旁綠樹成蔭,房前屋後乾淨整潔。\n"
+       "下一步,陽春市將建立長效管護機製,確保整治成果不反彈。",
+    E: "陽江是“中國刀剪之都”,刀剪產業已有1400多年曆史。近年來,當地企業加大研發投入,推動產品從“中低端”向“高精尖”邁進。\n"
+       "在陽東區一家刀具企業的智能車間裏,機械臂正在有條不紊地打磨刀刃。企業負責人介紹,引入自動化生產線後,生產效率提高了40%。\n"
+       "為幫助企業開拓市場,陽江市每年舉辦國際刀剪博覽會,並支持企業發展跨境電商。2022年,全市刀剪產品出口額達到25億美元,同比增長12%。下一步,陽江將繼續擦亮“陽江刀剪”金字招牌。",
+    F: "6月下旬,陽西縣10萬畝荔枝陸續成熟,果農們忙著採摘、分揀、裝箱,一派豐收景象。\n"
+       "今年陽西縣荔枝產量預計超過5萬噸,“桂味”“白糖罌”等品種供不應求。\n"
+       "當地通過“互聯網+農業”模式,讓荔枝從枝頭直達全國各地消費者手中。\n"
+       "據介紹,陽西縣還推出荔枝文化旅遊節,遊客可以到果園親手採摘,體驗農家樂趣。",
+}
+READING = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+
+
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory):
+    return {r["url"]: r for r in crawl(tmp_path_factory.mktemp("replay"), "-a", f"replay={FIXTURE_SITE}")}
+
+
+def test_replay_writes_one_record_per_article(replayed):
+    assert sorted(replayed) == sorted([f"{A}.html", B, C, D, E, F])
+
+
+def test_ten_page_article_is_one_record_with_the_seed_page_inside(replayed, seed_clean):
+    article = replayed[f"{A}.html"]
+    assert article["title"] == "黨建引領基層治理 陽江各地亮點紛呈"
+    assert article["page_count"] == 10 and article["complete"] and article["missing_pages"] == []
+    assert article["page_urls"] == [f"{A}.html"] + [f"{A}_{n}.html" for n in range(2, 11)]
+    text = article["text"]
+    assert text.startswith("編者按:今年以來,陽江市各地堅持以黨建引領基層治理,")
+    assert text.endswith("讓黨群服務中心真正成為群眾身邊的“連心橋”。")
+    # page 6 is the seed page; its last sentence goes on at the top of page 7
+    assert "\n" + seed_clean + "問題比較突出。為此,江城區實施“黨建五進”工程," in text
+    assert "陽東區人民醫院:黨建引領醫療服務提質增效" in text  # page 5, before the seed
+    # 5+5+3+4+3 lines on pages 1-5, 49 on the seed page, 2+3+2+2 on pages 7-10, one join
+    assert len(text.split("\n")) == 77
+    assert article["author"] == "胡斌" and article["published"] == "2023-06-28T09:12"
+    assert article["images"] == [f"{SITE_URL}/uploads/allimg/230628/4521-2.jpg"]
+
+
+def test_small_articles_have_exactly_their_text(replayed):
+    for url, text in TEXTS.items():
+        assert replayed[url]["text"] == text, url
+    assert replayed[B]["page_count"] == 1 and replayed[C]["page_count"] == 2
+    assert replayed[E]["page_count"] == 4 and replayed[F]["page_count"] == 3
+    assert replayed[B]["images"] == [f"{SITE_URL}/uploads/allimg/230618/4510-1.jpg"]
+    assert replayed[F]["author"] is None and replayed[F]["published"] == "2023-07-12"
+
+
+def test_article_with_a_lost_page_is_incomplete(replayed):
+    article = replayed[D]
+    assert article["complete"] is False
+    assert article["missing_pages"] == [2]
+    assert article["page_count"] == 3
+    assert article["page_urls"] == [D, D.replace(".html", "_2.html"), D.replace(".html", "_3.html")]
+    assert all(replayed[u]["complete"] for u in replayed if u != D)
+
+
+def test_no_reading_source_line_disclaimer_or_page_bar_left(replayed):
+    for article in replayed.values():
+        for field in (article["title"], article["text"]):
+            assert not READING.search(field)
+            for residue in ("文章來源", "慎重判斷", "上一頁", "下一頁", "上一页", "下一页", "[2]"):
+                assert residue not in field, (article["url"], residue)
+
+
+def test_timestamps_are_utc_iso_8601(replayed):
+    for article in replayed.values():
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", article["crawled_at"])
+
+
+def _comparable(records, base):
+    out = {}
+    for record in records:
+        record = {k: v for k, v in record.items() if k != "crawled_at"}
+        text = __import__("json").dumps(record, ensure_ascii=False, sort_keys=True).replace(base, SITE_URL)
+        out[record["url"].replace(base, SITE_URL)] = text
+    return out
+
+
+def test_http_crawl_gives_the_same_records_as_replay(tmp_path, site_server, replayed):
+    records = crawl(tmp_path, "-a", f"start_url={site_server}/")
+    assert _comparable(records, site_server) == _comparable(replayed.values(), SITE_URL)
+
+
+def test_started_at_a_middle_page_the_whole_article_comes_back(tmp_path, site_server, replayed):
+    records = crawl(tmp_path, "-a", f"start_url={site_server}/html/2023/0628/4521_5.html")
+    assert len(records) == 1
+    assert _comparable(records, site_server) == _comparable([replayed[f"{A}.html"]], SITE_URL)
+
+
+def test_started_at_a_last_page_whose_bar_does_not_show_page_one(tmp_path, site_server, replayed):
+    records = crawl(tmp_path, "-a", f"start_url={site_server}/plus/view.php?aid=4550&pageno=4")
+    assert [(r["url"], r["page_count"], r["complete"]) for r in records] == [(f"{site_server}/plus/view.php?aid=4550", 4, True)]
+    assert records[0]["text"] == TEXTS[E]
+
+
+def test_simplified_script_setting(tmp_path):
+    records = crawl(tmp_path, "-a", f"replay={FIXTURE_SITE}", "-a", f"start_url={D}", "-s", "CHINESE_SCRIPT=simplified")
+    assert records[0]["title"] == "阳春市推进农村人居环境整治"
+    assert records[0]["text"].split("\n")[0] == "今年以来,阳春市以“三清三拆三整治”为抓手,全面推进农村人居环境整治,村容村貌焕然一新。"
+    assert "建立长效管护机制" in records[0]["text"]
+    assert records[0]["url"] == D and records[0]["author"] == "陳靜"
+
+
+def test_crawl_cut_short_still_writes_every_article_it_started(tmp_path):
+    records = crawl(tmp_path, "-a", f"replay={FIXTURE_SITE}", "-a", f"start_url={A}_3.html", "-s", "CLOSESPIDER_PAGECOUNT=3", "-s", "CONCURRENT_REQUESTS=1")
+    assert len(records) == 1
+    article = records[0]
+    assert article["url"] == f"{A}.html" and article["complete"] is False
+    assert article["page_count"] == 10 and article["missing_pages"] and 3 not in article["missing_pages"]
+    assert "街道黨工委牽頭成立“紅色物業”服務隊" in article["text"]  # page 3's text is kept
+
+
+def test_without_output_option_a_timestamped_feed_is_written(tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    feed = tmp_path / "output" / "%(name)s-%(time)s.jsonl"
+    subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "hometown", "-a", f"replay={FIXTURE_SITE}", "-a", f"start_url={B}",
+         "-s", f"DEFAULT_FEED={feed}", "-s", "LOG_LEVEL=WARNING"],
+        cwd=ROOT, check=True, capture_output=True, timeout=120,
+    )
+    written = list((tmp_path / "output").glob("hometown-*.jsonl"))
+    assert len(written) == 1
+    assert '"title": "陽江市全民健身運動會開幕"' in written[0].read_text(encoding="utf-8")

@@ -1,0 +1,106 @@
+"""Page parsing on saved pages of the fixture site, and on markup it has never seen."""
+
+from scrapy.http import HtmlResponse
+from scrapy.settings import Settings
+
+from crawler import settings as project_settings
+from crawler.parsing import ARTICLE, LISTING, Extraction, parse_page
+
+from .conftest import SITE_URL, fixture_response
+
+EXTRACTION = Extraction.from_settings(Settings(vars(project_settings)))
+A = f"{SITE_URL}/html/2023/0628/4521"
+
+
+def test_home_page_is_a_listing_with_its_articles_and_next_listing():
+    page = parse_page(fixture_response("index.html", f"{SITE_URL}/"), EXTRACTION)
+    assert page.kind == LISTING
+    assert page.bar.current == 1
+    assert page.bar.next_url == f"{SITE_URL}/news/list_2.html"
+    assert page.bar.prev_url is None
+    assert page.bar.links == {2: f"{SITE_URL}/news/list_2.html", 3: f"{SITE_URL}/news/list_3.html"}
+    assert f"{A}.html" in page.article_links
+    assert f"{SITE_URL}/html/2023/0618/4510.html" in page.article_links
+    # navigation (首頁, 新聞, 關於我們) is too short to be an article title
+    assert f"{SITE_URL}/about.html" not in page.article_links
+
+
+def test_seed_page_is_page_six_of_ten(seed_text):
+    page = parse_page(fixture_response("html/2023/0628/4521_6.html"), EXTRACTION)
+    assert page.kind == ARTICLE
+    assert page.bar.current == 6
+    assert sorted(page.bar.links) == [1, 2, 3, 4, 5, 7, 8, 9, 10]
+    assert page.bar.links[1] == f"{A}.html"
+    assert page.bar.prev_url == f"{A}_5.html" and page.bar.next_url == f"{A}_7.html"
+    assert not page.bar.is_last
+    # Every line of the seed page but its page bar, in order, still annotated:
+    # cleaning is the pipelines' job.
+    lines = seed_text.splitlines()
+    assert page.paragraphs == lines[:-3] + lines[-2:]
+    assert page.title == "黨(dǎng)建引領基層治理 陽江各地亮點紛呈"
+    assert page.author == "胡斌"
+    assert page.published == "2023-06-28T09:12"
+
+
+def test_first_and_last_pages_of_the_ten():
+    first = parse_page(fixture_response("html/2023/0628/4521.html"), EXTRACTION)
+    assert first.bar.current == 1 and first.bar.prev_url is None
+    last = parse_page(fixture_response("html/2023/0628/4521_10.html"), EXTRACTION)
+    assert last.bar.current == 10 and last.bar.is_last
+
+
+def test_relative_image_url_is_made_absolute():
+    page = parse_page(fixture_response("html/2023/0628/4521_2.html"), EXTRACTION)
+    assert page.images == [f"{SITE_URL}/uploads/allimg/230628/4521-2.jpg"]
+    assert "陽西縣網格員入戶走訪,收集群眾意見" in page.paragraphs
+
+
+def test_current_page_linked_to_itself_in_a_window_of_numbers():
+    url = f"{SITE_URL}/plus/view.php?aid=4550&pageno=4"
+    page = parse_page(fixture_response("plus/view.php@aid=4550&pageno=4", url), EXTRACTION, kind=ARTICLE)
+    assert page.bar.current == 4
+    assert page.bar.is_last
+    assert page.bar.links == {2: f"{SITE_URL}/plus/view.php?aid=4550&pageno=2", 3: f"{SITE_URL}/plus/view.php?aid=4550&pageno=3"}
+    assert page.paragraphs[0] == "25億美元,同比增長12%。下一步,陽江將繼續擦亮“陽江刀剪”金字招牌。"
+
+
+def test_simplified_page_words_and_bare_numbers():
+    page = parse_page(fixture_response("html/2023/0712/4561_2.html"), EXTRACTION)
+    assert page.bar.current == 2
+    assert page.bar.prev_url.endswith("/4561.html") and page.bar.next_url.endswith("/4561_3.html")
+    assert page.author is None and page.published == "2023-07-12"
+
+
+def test_bar_outside_the_content_with_plain_previous_on_page_one():
+    page = parse_page(fixture_response("html/2023/0816/4533.html"), EXTRACTION)
+    assert page.bar.current == 1
+    assert page.bar.links == {2: f"{SITE_URL}/html/2023/0816/4533_2.html"}
+    assert page.paragraphs[:2] == [
+        "8月16日,南海休漁期結(jié)束,海陵島閘坡漁港迎來開漁節。上千艘漁船(chuán)揚帆出海,場麵壯觀。",
+        "開漁節期間,當地還舉辦了祭海儀式、漁家美食節和攝影(yǐng)比賽,吸引了大批遊客前來觀看。",
+    ]
+
+
+UNSEEN = """<html><head><title>某地新聞 - 家鄉網</title></head><body>
+<div id="hd"><a href="/">首頁</a> <a href="/a">本地</a> <a href="/b">國內</a></div>
+<div id="x1"><div id="x2">發布於 2024年3月5日 作者:王五</div>
+<div id="x3"><span>第一段:本地新聞的正文,字數足夠多,足以成為全頁文字最密的區塊。</span><br/>
+第二段:正文繼續,這裏還有更多的文字,用來測試沒有見過的頁面結構。<img src="pic/1.png"/><br/>
+第三段:正文到這裏就要結束了,最後再寫幾句話,讓正文的字數超過一百個字,像一篇真正的新聞那樣。</div>
+<p id="pg">上一頁 <strong>1</strong> <a href="/n/2.html">2</a> <a href="/n/3.html">3</a> <a href="/n/2.html">下一頁</a></p></div>
+<div id="ft">版權所有 <a href="mailto:a@b.c">聯繫</a></div></body></html>"""
+
+
+def test_unseen_markup_falls_back_to_the_densest_block():
+    response = HtmlResponse("http://example.test/n/1.html", body=UNSEEN.encode(), encoding="utf-8")
+    page = parse_page(response, EXTRACTION)
+    assert page.kind == ARTICLE
+    assert page.title == "某地新聞"
+    assert page.paragraphs == [
+        "第一段:本地新聞的正文,字數足夠多,足以成為全頁文字最密的區塊。",
+        "第二段:正文繼續,這裏還有更多的文字,用來測試沒有見過的頁面結構。",
+        "第三段:正文到這裏就要結束了,最後再寫幾句話,讓正文的字數超過一百個字,像一篇真正的新聞那樣。",
+    ]
+    assert page.images == ["http://example.test/n/pic/1.png"]
+    assert page.bar.current == 1 and page.bar.links == {2: "http://example.test/n/2.html", 3: "http://example.test/n/3.html"}
+    assert page.published == "2024-03-05" and page.author == "王五"
