@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from opencc import OpenCC
 from pypinyin.contrib.tone_convert import to_normal
 from pypinyin.pinyin_dict import pinyin_dict
 
-__all__ = ["strip_pinyin", "strip_disclaimer", "clean_text", "is_page_bar", "to_simplified"]
+__all__ = ["clean_text", "is_page_bar", "strip_disclaimer", "strip_pinyin", "to_simplified"]
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 TONED_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -33,7 +33,7 @@ def _toneless(syllable: str) -> str:
     return to_normal(syllable, v_to_u=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _dictionary_readings(char: str) -> frozenset[str] | None:
     """Toneless readings of ``char`` in pypinyin's dictionary, or None if it has none."""
     readings = pinyin_dict.get(ord(char))

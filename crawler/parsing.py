@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
-from lxml import html as lxml_html
 from scrapy.http import TextResponse
 from w3lib.url import canonicalize_url
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from crawler.cleaning import clean_text, is_page_bar, strip_disclaimer, strip_pinyin, to_simplified
 
-from .conftest import DATA, ROOT
+from .conftest import ROOT
 
 READING = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 TEXT_PARENTHESES = ["家(的)", "千奇(萬)", "無(不)", "無(沒)", "村(社區)", "企(事)", "巷長(樓長)", "鎮(街道)"]
@@ -154,7 +154,7 @@ def test_simplified_recovers_machine_converted_text():
 
 def test_command_line_cleans_a_file(seed_clean):
     out = subprocess.run(
-        [sys.executable, "-m", "crawler.cleaning", str(DATA / "seed-page.txt")],
+        [sys.executable, "-m", "crawler.cleaning", str(ROOT / "fixtures" / "seed-page.txt")],
         capture_output=True, text=True, check=True, cwd=ROOT,
     ).stdout
     assert out.rstrip("\n") == seed_clean
