@@ -103,7 +103,7 @@ def build_article(pages: dict[int, PageItem]) -> ArticleItem:
     first = received[min(received)] if received else None
     missing = [n for n in range(1, count + 1) if n not in received]
     return ArticleItem(
-        url=next(iter(pages.values())).article_url,
+        url=urls.get(1) or next(iter(pages.values())).article_url,
         title=first.title if first else "",
         text="\n".join(paragraphs),
         page_count=count,

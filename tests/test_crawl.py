@@ -119,6 +119,21 @@ def test_started_at_a_last_page_whose_bar_does_not_show_page_one(tmp_path, site_
     assert records[0]["text"] == TEXTS[E]
 
 
+def test_walk_back_to_page_one_broken_by_a_lost_page(tmp_path):
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE_SITE, site)
+    (site / "www.xiangtianlong.com" / "plus" / "view.php@aid=4550&pageno=2").unlink()
+    records = crawl(tmp_path, "-a", f"replay={site}", "-a", f"start_url={E}&pageno=4")
+    assert len(records) == 1
+    article = records[0]
+    # Page 2 was the only way to page 1: the article is filed under the page the crawl started on.
+    assert article["url"] == f"{E}&pageno=4"
+    assert article["missing_pages"] == [1, 2] and article["page_count"] == 4 and not article["complete"]
+    assert article["text"] == TEXTS[E].split("\n", 2)[2]
+
+
 def test_simplified_script_setting(tmp_path):
     records = crawl(tmp_path, "-a", f"replay={FIXTURE_SITE}", "-a", f"start_url={D}", "-s", "CHINESE_SCRIPT=simplified")
     assert records[0]["title"] == "阳春市推进农村人居环境整治"

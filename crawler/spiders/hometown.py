@@ -60,6 +60,7 @@ class HometownSpider(scrapy.Spider):
         article_url: str | None = None,
         page_number: int | None = None,
         waiting: tuple[str, ...] = (),
+        lost: tuple[tuple[int, str, str], ...] = (),
     ) -> Iterator[Any]:
         """Any page: a listing's links are followed, an article page becomes a PageItem."""
         stats = self.crawler.stats
@@ -79,6 +80,10 @@ class HometownSpider(scrapy.Spider):
         else:
             stats.inc_value("pages/article")
             yield from self._article_page(page, article_url, page_number, waiting)
+            # Pages lost on a broken walk back, filed only now that a page of
+            # the article has told how many pages there are.
+            for number, url, reason in lost:
+                yield PageItem(article_url=article_url, page_number=number, url=url, failed=reason)
 
     def _follow_listing(self, page: ParsedPage) -> Iterator[Request]:
         if page.bar:
@@ -99,14 +104,18 @@ class HometownSpider(scrapy.Spider):
         if bar and bar.next_url:
             links.setdefault(number + 1, bar.next_url)
         links.pop(number, None)
-        first = page.url if number == 1 else links.get(1) or (bar.first_url if bar else None) or article_url
+        # The key of the page that linked here wins, so that every page of one
+        # article is filed under the same key however it was reached.
+        first = article_url or (page.url if number == 1 else links.get(1) or (bar.first_url if bar else None))
         if first is None and not links:
             first = page.url
         if first is None:
             # A later page whose bar does not reach page 1 (a window of numbers):
             # walk back until a page names it, then come back for this one.
-            previous = links.get(number - 1) or links[min(links)]
-            yield self._request(previous, kind=ARTICLE, waiting=(*waiting, page.url))
+            previous_number = number - 1 if number - 1 in links else min(links)
+            yield self._request(
+                links[previous_number], kind=ARTICLE, page_number=previous_number, waiting=(*waiting, page.url)
+            )
             return
         yield PageItem(
             article_url=first,
@@ -127,7 +136,7 @@ class HometownSpider(scrapy.Spider):
             request = self._request(url, kind=ARTICLE, article_url=first)
             yield request.replace(dont_filter=True)
 
-    def page_failed(self, failure: Failure) -> Iterator[PageItem]:
+    def page_failed(self, failure: Failure) -> Iterator[PageItem | Request]:
         """A request failed after retries: record its page as missing in its article."""
         request = failure.request
         if failure.check(HttpError):
@@ -145,8 +154,17 @@ class HometownSpider(scrapy.Spider):
         article_url: str | None = None,
         page_number: int | None = None,
         waiting: tuple[str, ...] = (),
-    ) -> Iterator[PageItem]:
+        lost: tuple[tuple[int, str, str], ...] = (),
+    ) -> Iterator[PageItem | Request]:
         self.crawler.stats.inc_value("pages/failed")
+        if waiting:
+            # The walk back to page 1 broke off: file the article under the page
+            # the crawl reached first, and fetch the pages that were waiting.
+            lost = ((page_number, request.url, reason),)
+            for i, url in enumerate(waiting):
+                request = self._request(url, kind=ARTICLE, article_url=waiting[0], lost=lost if i == 0 else ())
+                yield request.replace(dont_filter=True)
+            return
         if kind == LISTING or (kind is None and request.url == self.start_url and article_url is None):
             self.crawler.stats.inc_value("pages/failed_listing")
             return
