@@ -33,8 +33,9 @@ _BAR_WORDS = PREV_WORDS + NEXT_WORDS
 _FIRST = re.compile(r"^(?:首[頁页]|第一[頁页])$")
 _NUMBER = re.compile(r"^\[?\s*(\d{1,4})\s*\]?$")
 _TOTAL = re.compile(r"共\s*(\d{1,4})\s*[頁页]")
+_LABEL_DECORATION = "<>«»‹›【】·| "
 _BAR_NOISE = re.compile(
-    "|".join(_BAR_WORDS) + r"|首[頁页]|尾[頁页]|末[頁页]|共\s*\d+\s*[頁页]|\[?\s*\d+\s*\]?|[\s\u3000\xa0:：|….\-]"
+    "|".join(_BAR_WORDS) + r"|首[頁页]|尾[頁页]|末[頁页]|共\s*\d+\s*[頁页]|\[?\s*\d+\s*\]?|[\s\u3000\xa0:：|….\-<>«»‹›【】·]"
 )
 _DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _AUTHOR = re.compile(r"作\s*者\s*[:：/]\s*([^\s|:：]+)")
@@ -103,18 +104,14 @@ def _is_element(node) -> bool:
 
 def _own_texts(root) -> Iterator[tuple[object, str]]:
     """(owner element, text) for every text node under root, scripts and styles left out."""
-    for el in root.iter():
-        if not _is_element(el):
-            if el.tail and el is not root:
-                yield el.getparent(), el.tail
-            continue
-        skipped = any(a.tag in _SKIP_TAGS for a in el.iterancestors() if _is_element(a)) or el.tag in _SKIP_TAGS
-        if el.text and not skipped:
-            yield el, el.text
-        if el.tail and el is not root:
-            parent = el.getparent()
-            if parent is not None and not (parent.tag in _SKIP_TAGS):
-                yield parent, el.tail
+    if not _is_element(root) or root.tag in _SKIP_TAGS:
+        return
+    if root.text:
+        yield root, root.text
+    for child in root:
+        yield from _own_texts(child)
+        if child.tail:
+            yield root, child.tail
 
 
 def _inside_link(el) -> bool:
@@ -126,7 +123,7 @@ def _lines(root, skip=()) -> list[str]:
     out: list[str] = []
 
     def walk(el) -> None:
-        if el in skip or (_is_element(el) and el.tag in _SKIP_TAGS) or not _is_element(el):
+        if not _is_element(el) or el.tag in _SKIP_TAGS or el in skip:
             return
         block = el.tag in _BLOCK_TAGS
         if block:
@@ -191,7 +188,7 @@ def _read_bar(bar_root, url: str, urljoin) -> PageBar | None:
     has_link = False
     for owner, text in _own_texts(bar_root):
         link = next((a for a in [owner, *owner.iterancestors()] if a.tag == "a" and a.get("href")), None)
-        label = _normalize(text)
+        label = _normalize(text).strip(_LABEL_DECORATION)
         if link is None:
             plain_numbers += [int(m.group(1)) for m in map(_NUMBER.match, label.split(" ")) if m]
             if total := _TOTAL.search(label):

@@ -104,3 +104,39 @@ def test_unseen_markup_falls_back_to_the_densest_block():
     assert page.images == ["http://example.test/n/pic/1.png"]
     assert page.bar.current == 1 and page.bar.links == {2: "http://example.test/n/2.html", 3: "http://example.test/n/3.html"}
     assert page.published == "2024-03-05" and page.author == "王五"
+
+
+def test_decorated_page_words_are_recognised():
+    html = """<html><body><div class="content"><p>正文。</p></div>
+    <div class="pg"><a href="/a_1.html">« 上一頁</a> <a href="/a_1.html">1</a> <span>2</span> <a href="/a_3.html">下一頁 »</a></div>
+    </body></html>"""
+    page = parse_page(HtmlResponse("http://example.test/a_2.html", body=html.encode()), EXTRACTION, kind=ARTICLE)
+    assert page.bar.current == 2
+    assert page.bar.prev_url == "http://example.test/a_1.html" and page.bar.next_url == "http://example.test/a_3.html"
+
+
+# --- fuzzing: mutated saved pages never make the parser raise ----------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from .conftest import FIXTURE_SITE, SITE_HOST  # noqa: E402
+
+SAVED_PAGES = sorted((FIXTURE_SITE / SITE_HOST).rglob("*"))
+SAVED_PAGES = [p for p in SAVED_PAGES if p.is_file()]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(SAVED_PAGES),
+    st.integers(min_value=0, max_value=30000),
+    st.integers(min_value=0, max_value=30000),
+    st.text(alphabet=st.sampled_from(list("<>/\"'=&;ap 上一頁下一頁[]1234567890()dǎng黨")), max_size=40),
+)
+def test_parser_survives_mutated_pages(path, start, length, insert):
+    body = path.read_bytes().decode("utf-8")
+    mutated = body[:start] + insert + body[start + length:]
+    response = HtmlResponse("http://www.xiangtianlong.com/html/x.html", body=mutated.encode("utf-8"), encoding="utf-8")
+    for kind in (None, ARTICLE):
+        page = parse_page(response, EXTRACTION, kind)
+        assert page.kind in (ARTICLE, LISTING)
