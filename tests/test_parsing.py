@@ -1,12 +1,14 @@
 """Page parsing on saved pages of the fixture site, and on markup it has never seen."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
 from crawler import settings as project_settings
 from crawler.parsing import ARTICLE, LISTING, Extraction, parse_page
 
-from .conftest import SITE_URL, fixture_response
+from .conftest import FIXTURE_SITE, SITE_HOST, SITE_URL, fixture_response
 
 EXTRACTION = Extraction.from_settings(Settings(vars(project_settings)))
 A = f"{SITE_URL}/html/2023/0628/4521"
@@ -116,11 +118,6 @@ def test_decorated_page_words_are_recognised():
 
 
 # --- fuzzing: mutated saved pages never make the parser raise ----------------------
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from .conftest import FIXTURE_SITE, SITE_HOST  # noqa: E402
 
 SAVED_PAGES = sorted((FIXTURE_SITE / SITE_HOST).rglob("*"))
 SAVED_PAGES = [p for p in SAVED_PAGES if p.is_file()]
