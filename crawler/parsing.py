@@ -156,8 +156,12 @@ def _densest_block(root):
     return score.most_common(1)[0][0]
 
 
-def _text_length(el, links: bool) -> int:
-    return sum(len(t.strip()) for owner, t in _own_texts(el) if _inside_link(owner) == links)
+def _text_and_link_lengths(el) -> tuple[int, int]:
+    """Characters of text outside links and inside them, in one walk."""
+    lengths = [0, 0]
+    for owner, text in _own_texts(el):
+        lengths[_inside_link(owner)] += len(text.strip())
+    return lengths[0], lengths[1]
 
 
 def _find_bar(root, url: str, urljoin) -> tuple[object | None, PageBar | None]:
@@ -303,8 +307,7 @@ def parse_page(response: TextResponse, extraction: Extraction, kind: str | None 
     bar_root, bar = _find_bar(body_root, response.url, response.urljoin)
     block, selected = _body(response, body_root, extraction)
     if kind is None:
-        text_chars = _text_length(block, links=False)
-        link_chars = _text_length(block, links=True)
+        text_chars, link_chars = _text_and_link_lengths(block)
         enough = selected or text_chars >= extraction.article_min_chars
         kind = ARTICLE if enough and link_chars < text_chars else LISTING
     page = ParsedPage(url=response.url, kind=kind, title=_title(response, extraction), bar=bar)

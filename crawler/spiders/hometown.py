@@ -65,13 +65,13 @@ class HometownSpider(scrapy.Spider):
         """Any page: a listing's links are followed, an article page becomes a PageItem."""
         stats = self.crawler.stats
         if not isinstance(response, TextResponse):
-            yield from self._failed(response.request, "not a text page", kind, article_url, page_number)
+            yield from self._failed(response.request, "not a text page", **response.request.cb_kwargs)
             return
         try:
             page = parse_page(response, self.extraction, kind)
         except Exception as exc:  # one bad page must not stop the crawl or lose its article
             self.logger.exception("Cannot parse %s", response.url)
-            yield from self._failed(response.request, f"cannot parse: {exc}", kind, article_url, page_number)
+            yield from self._failed(response.request, f"cannot parse: {exc}", **response.request.cb_kwargs)
             return
         stats.inc_value("pages/fetched")
         if page.kind == LISTING:
@@ -82,8 +82,7 @@ class HometownSpider(scrapy.Spider):
             yield from self._article_page(page, article_url, page_number, waiting)
             # Pages lost on a broken walk back, filed only now that a page of
             # the article has told how many pages there are.
-            for number, url, reason in lost:
-                yield PageItem(article_url=article_url, page_number=number, url=url, failed=reason)
+            yield from _lost_pages(article_url, lost)
 
     def _follow_listing(self, page: ParsedPage) -> Iterator[Request]:
         if page.bar:
@@ -107,16 +106,15 @@ class HometownSpider(scrapy.Spider):
         # The key of the page that linked here wins, so that every page of one
         # article is filed under the same key however it was reached.
         first = article_url or (page.url if number == 1 else links.get(1) or (bar.first_url if bar else None))
-        if first is None and not links:
-            first = page.url
-        if first is None:
+        if first is None and number - 1 in links:
             # A later page whose bar does not reach page 1 (a window of numbers):
-            # walk back until a page names it, then come back for this one.
-            previous_number = number - 1 if number - 1 in links else min(links)
+            # walk back until a page names it, then come back for this one. Page
+            # numbers only go down, so the walk ends.
             yield self._request(
-                links[previous_number], kind=ARTICLE, page_number=previous_number, waiting=(*waiting, page.url)
+                links[number - 1], kind=ARTICLE, page_number=number - 1, waiting=(*waiting, page.url)
             )
             return
+        first = first or page.url
         yield PageItem(
             article_url=first,
             page_number=number,
@@ -169,9 +167,12 @@ class HometownSpider(scrapy.Spider):
             self.crawler.stats.inc_value("pages/failed_listing")
             return
         # A page linked from a listing is taken to be the first page of its article.
-        yield PageItem(
-            article_url=article_url or request.url,
-            page_number=page_number or 1,
-            url=request.url,
-            failed=reason,
-        )
+        article_url = article_url or request.url
+        yield PageItem(article_url=article_url, page_number=page_number or 1, url=request.url, failed=reason)
+        yield from _lost_pages(article_url, lost)
+
+
+def _lost_pages(article_url: str, lost: tuple[tuple[int, str, str], ...]) -> Iterator[PageItem]:
+    """Failed-page records for pages lost on a broken walk back to page 1."""
+    for number, url, reason in lost:
+        yield PageItem(article_url=article_url, page_number=number, url=url, failed=reason)
