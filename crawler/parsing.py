@@ -8,13 +8,14 @@ taken as the body. The page bar is found by its words (上一頁/下一頁, Simp
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from scrapy.http import TextResponse
-from w3lib.url import canonicalize_url
+from w3lib.url import canonicalize_url as _canonicalize_url
 
 from .cleaning import NEXT_WORDS, PREV_WORDS
 
@@ -37,6 +38,8 @@ _LABEL_DECORATION = "<>«»‹›【】·| "
 _BAR_NOISE = re.compile(
     "|".join(_BAR_WORDS) + r"|首[頁页]|尾[頁页]|末[頁页]|共\s*\d+\s*[頁页]|\[?\s*\d+\s*\]?|[\s\u3000\xa0:：|….\-<>«»‹›【】·]"
 )
+# No page bar is longer than this, even one listing a hundred page numbers.
+_BAR_MAX_CHARS = 800
 _DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _AUTHOR = re.compile(r"作\s*者\s*[:：/]\s*([^\s|:：]+)")
 _TITLE_SUFFIX = re.compile(r"\s*[_\-|–—]\s*[^_\-|–—]*[家][鄉乡][網网].*$")
@@ -92,6 +95,10 @@ class ParsedPage:
     published: str | None = None
     bar: PageBar | None = None
     article_links: list[str] = field(default_factory=list)
+
+
+# The same page-bar URLs come back on every page of an article.
+canonicalize_url = functools.lru_cache(maxsize=4096)(_canonicalize_url)
 
 
 def _normalize(text: str) -> str:
@@ -164,11 +171,25 @@ def _text_and_link_lengths(el) -> tuple[int, int]:
     return lengths[0], lengths[1]
 
 
+_BAR_WORD = re.compile("|".join(_BAR_WORDS))
+
+
+def _bar_word_owners(root) -> Iterator[object]:
+    """Elements owning a text that holds a bar word, outside scripts and styles."""
+    for node in root.iter():
+        owners = []
+        if _is_element(node) and node.text and _BAR_WORD.search(node.text):
+            owners.append(node)
+        if node.tail and node is not root and _BAR_WORD.search(node.tail):
+            owners.append(node.getparent())
+        for owner in owners:
+            if owner.tag not in _SKIP_TAGS and not any(a.tag in _SKIP_TAGS for a in owner.iterancestors()):
+                yield owner
+
+
 def _find_bar(root, url: str, urljoin) -> tuple[object | None, PageBar | None]:
     """Locate the page bar by its 上一頁/下一頁 words and read it."""
-    for owner, text in _own_texts(root):
-        if not any(w in text for w in _BAR_WORDS):
-            continue
+    for owner in _bar_word_owners(root):
         bar_root = owner
         while bar_root.getparent() is not None and bar_root.getparent().tag not in ("body", "html"):
             parent = bar_root.getparent()
@@ -182,7 +203,13 @@ def _find_bar(root, url: str, urljoin) -> tuple[object | None, PageBar | None]:
 
 
 def _only_bar(el) -> bool:
-    return not _BAR_NOISE.sub("", "".join(t for _, t in _own_texts(el)))
+    texts, size = [], 0
+    for _, text in _own_texts(el):
+        texts.append(text)
+        size += len(text)
+        if size > _BAR_MAX_CHARS:  # a whole article body is not read to the end
+            return False
+    return not _BAR_NOISE.sub("", "".join(texts))
 
 
 def _read_bar(bar_root, url: str, urljoin) -> PageBar | None:

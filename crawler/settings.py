@@ -42,6 +42,12 @@ ITEM_PIPELINES = {
     "crawler.pipelines.MergePagesPipeline": 500,
 }
 
+# Outputs of one response (a page item and the links to follow, about a dozen)
+# handled at once. The pipelines are synchronous, so more gains nothing, and
+# Scrapy starts this many tasks for every response: 100, its default, costs
+# more CPU than parsing the page.
+CONCURRENT_ITEMS = 16
+
 # --- Offline replay ----------------------------------------------------------
 # A folder of saved pages in the DIR/<host>/<path> layout; `-a replay=DIR`
 # sets it. When set, no request goes to the network.

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
 FIXTURE_SITE = ROOT / "fixtures" / "site"
 
 
@@ -18,7 +17,7 @@ def seed_text() -> str:
 @pytest.fixture(scope="session")
 def seed_clean() -> str:
     """The seed page cleaned by hand: 305 readings, the page bar, source line and disclaimer gone."""
-    return (DATA / "seed-page.clean.txt").read_text(encoding="utf-8").rstrip("\n")
+    return (ROOT / "fixtures" / "seed-page.clean.txt").read_text(encoding="utf-8").rstrip("\n")
 
 
 SITE_HOST = "www.xiangtianlong.com"
@@ -35,45 +34,12 @@ def fixture_response(path: str, url: str | None = None):
 
 @pytest.fixture(scope="session")
 def site_server():
-    """The fixture site served over real HTTP on 127.0.0.1; yields its base URL.
+    """The fixture site served over real HTTP on 127.0.0.1; yields its base URL."""
+    from crawler.replica import ReplicaServer
 
-    Files are found by the replay layout, written out here on its own: a query
-    string after '@', a path ending in '/' as index.html.
-    """
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-    from urllib.parse import unquote, urlsplit
-
-    root = FIXTURE_SITE / SITE_HOST
-
-    class Handler(SimpleHTTPRequestHandler):
-        def do_GET(self):
-            parts = urlsplit(self.path)
-            relative = unquote(parts.path).lstrip("/")
-            if not relative or relative.endswith("/"):
-                relative += "index.html"
-            if parts.query:
-                relative += "@" + parts.query
-            path = root / relative
-            if not path.is_file():
-                self.send_error(404)
-                return
-            body = path.read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    server = ReplicaServer(FIXTURE_SITE, SITE_HOST)
+    yield server.start()
+    server.stop()
 
 
 def crawl(tmp_path, *args: str) -> list[dict]:

@@ -61,6 +61,7 @@ class HometownSpider(scrapy.Spider):
         page_number: int | None = None,
         waiting: tuple[str, ...] = (),
         lost: tuple[tuple[int, str, str], ...] = (),
+        requested: frozenset[int] = frozenset(),
     ) -> Iterator[Any]:
         """Any page: a listing's links are followed, an article page becomes a PageItem."""
         stats = self.crawler.stats
@@ -79,7 +80,7 @@ class HometownSpider(scrapy.Spider):
             yield from self._follow_listing(page)
         else:
             stats.inc_value("pages/article")
-            yield from self._article_page(page, article_url, page_number, waiting)
+            yield from self._article_page(page, article_url, page_number, waiting, requested)
             # Pages lost on a broken walk back, filed only now that a page of
             # the article has told how many pages there are.
             yield from _lost_pages(article_url, lost)
@@ -93,7 +94,12 @@ class HometownSpider(scrapy.Spider):
             yield self._request(url, kind=ARTICLE)
 
     def _article_page(
-        self, page: ParsedPage, article_url: str | None, page_number: int | None, waiting: tuple[str, ...]
+        self,
+        page: ParsedPage,
+        article_url: str | None,
+        page_number: int | None,
+        waiting: tuple[str, ...],
+        requested: frozenset[int],
     ) -> Iterator[Any]:
         bar = page.bar
         number = (bar.current if bar else None) or page_number or 1
@@ -128,8 +134,13 @@ class HometownSpider(scrapy.Spider):
             is_last=bar is None or bar.is_last,
             total_pages=bar.total if bar else None,
         )
+        # Every page's bar links most of the others: a page asks only for those
+        # that the pages before it in this chain did not, so the dupefilter sees
+        # one request per page rather than one per link (the crawl's largest cost).
+        asked = requested | {number, *links}
         for n, url in links.items():
-            yield self._request(url, kind=ARTICLE, article_url=first, page_number=n)
+            if n not in requested:
+                yield self._request(url, kind=ARTICLE, article_url=first, page_number=n, requested=asked)
         for url in waiting:
             request = self._request(url, kind=ARTICLE, article_url=first)
             yield request.replace(dont_filter=True)
@@ -153,6 +164,7 @@ class HometownSpider(scrapy.Spider):
         page_number: int | None = None,
         waiting: tuple[str, ...] = (),
         lost: tuple[tuple[int, str, str], ...] = (),
+        requested: frozenset[int] = frozenset(),
     ) -> Iterator[PageItem | Request]:
         self.crawler.stats.inc_value("pages/failed")
         if waiting:

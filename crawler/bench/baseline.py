@@ -1,0 +1,23 @@
+"""The benchmark's baseline: a bare Scrapy spider that follows every link on the host and does nothing else.
+
+Run by ``python -m crawler.bench`` as ``scrapy runspider``; it imports nothing of the crawler's.
+"""
+
+from urllib.parse import urlsplit
+
+import scrapy
+
+
+class BaselineSpider(scrapy.Spider):
+    name = "baseline"
+    custom_settings = {"ITEM_PIPELINES": {}}
+
+    def __init__(self, start_url: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start_urls = [start_url]
+        self.allowed_domains = [urlsplit(start_url).hostname]
+
+    def parse(self, response):
+        for href in response.css("a::attr(href)").getall():
+            if href.startswith(("/", "http")):
+                yield response.follow(href, callback=self.parse)
