@@ -17,9 +17,9 @@ from functools import cache, lru_cache
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
 os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
 
-from opencc import OpenCC  # noqa: E402
-from pypinyin.contrib.tone_convert import to_normal  # noqa: E402
-from pypinyin.pinyin_dict import pinyin_dict  # noqa: E402
+from opencc import OpenCC
+from pypinyin.contrib.tone_convert import to_normal
+from pypinyin.pinyin_dict import pinyin_dict
 
 __all__ = ["clean_text", "is_page_bar", "strip_disclaimer", "strip_pinyin", "to_simplified"]
 

@@ -39,3 +39,5 @@ class ArticleItem:
     author: str | None = None
     published: str | None = None
     images: list[str] = field(default_factory=list)
+    # new, changed, completed, or unchanged (only with -a full=1); None without STATE_FILE.
+    status: str | None = None

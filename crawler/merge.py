@@ -3,8 +3,14 @@ an article is whole and how its pages join. Knows pages and articles, not HTML."
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from abc import ABC, abstractmethod
+from dataclasses import asdict
 from datetime import datetime, timezone
+from pathlib import Path
+
+from scrapy.exceptions import NotConfigured
 
 from .items import ArticleItem, PageItem
 
@@ -16,6 +22,10 @@ _PARAGRAPH_ENDS = tuple("。！？!?…；;：:”」』）)》.")
 class PageStore(ABC):
     """Where pages wait for the rest of their article. Chosen by the MERGE_STORE setting."""
 
+    #: Whether the pages survive the process, so an interrupted crawl resumed
+    #: with the same JOBDIR finds them again instead of writing them out incomplete.
+    persistent = False
+
     @classmethod
     def from_crawler(cls, crawler) -> PageStore:
         return cls()
@@ -26,11 +36,18 @@ class PageStore(ABC):
 
     @abstractmethod
     def pop(self, article_url: str) -> dict[int, PageItem]:
-        """Remove an article's pages and return them."""
+        """Remove an article's pages, remember the article as written, and return its pages."""
 
     @abstractmethod
     def article_urls(self) -> list[str]:
         """The articles that have pages waiting."""
+
+    @abstractmethod
+    def was_written(self, article_url: str) -> bool:
+        """Whether the article has already been popped (written) in this crawl."""
+
+    def close(self) -> None:
+        """Release what the store holds open."""
 
 
 class MemoryPageStore(PageStore):
@@ -38,6 +55,7 @@ class MemoryPageStore(PageStore):
 
     def __init__(self) -> None:
         self._articles: dict[str, dict[int, PageItem]] = {}
+        self._written: set[str] = set()
 
     def add(self, page: PageItem) -> dict[int, PageItem]:
         pages = self._articles.setdefault(page.article_url, {})
@@ -45,10 +63,76 @@ class MemoryPageStore(PageStore):
         return pages
 
     def pop(self, article_url: str) -> dict[int, PageItem]:
+        self._written.add(article_url)
         return self._articles.pop(article_url, {})
 
     def article_urls(self) -> list[str]:
         return list(self._articles)
+
+    def was_written(self, article_url: str) -> bool:
+        return article_url in self._written
+
+
+class DiskPageStore(PageStore):
+    """Pages in flight in an SQLite file inside JOBDIR, so a resumed crawl finds them again."""
+
+    persistent = True
+
+    def __init__(self, path: str | Path):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path)
+        self._db.executescript(
+            "CREATE TABLE IF NOT EXISTS pages (article_url TEXT, page_number INTEGER, page TEXT,"
+            " PRIMARY KEY (article_url, page_number));"
+            "CREATE TABLE IF NOT EXISTS written (article_url TEXT PRIMARY KEY);"
+        )
+
+    @classmethod
+    def from_crawler(cls, crawler) -> DiskPageStore:
+        jobdir = crawler.settings.get("JOBDIR")
+        if not jobdir:
+            raise NotConfigured("DiskPageStore keeps its pages in JOBDIR; set JOBDIR")
+        return cls(Path(jobdir) / "merge.sqlite")
+
+    def add(self, page: PageItem) -> dict[int, PageItem]:
+        self._db.execute(
+            "INSERT OR IGNORE INTO pages VALUES (?, ?, ?)",
+            (page.article_url, page.page_number, json.dumps(asdict(page), ensure_ascii=False)),
+        )
+        self._db.commit()
+        return self._pages(page.article_url)
+
+    def _pages(self, article_url: str) -> dict[int, PageItem]:
+        rows = self._db.execute("SELECT page FROM pages WHERE article_url = ?", (article_url,))
+        pages = {}
+        for (data,) in rows:
+            fields = json.loads(data)
+            fields["links"] = {int(n): url for n, url in fields["links"].items()}
+            pages[fields["page_number"]] = PageItem(**fields)
+        return pages
+
+    def pop(self, article_url: str) -> dict[int, PageItem]:
+        pages = self._pages(article_url)
+        with self._db:
+            self._db.execute("DELETE FROM pages WHERE article_url = ?", (article_url,))
+            self._db.execute("INSERT OR IGNORE INTO written VALUES (?)", (article_url,))
+        return pages
+
+    def article_urls(self) -> list[str]:
+        return [url for (url,) in self._db.execute("SELECT DISTINCT article_url FROM pages")]
+
+    def was_written(self, article_url: str) -> bool:
+        return self._db.execute("SELECT 1 FROM written WHERE article_url = ?", (article_url,)).fetchone() is not None
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def default_store(settings) -> str:
+    """MERGE_STORE, or when it is not set: on disk in JOBDIR if there is one, else in memory."""
+    if settings.get("MERGE_STORE"):
+        return settings.get("MERGE_STORE")
+    return "crawler.merge.DiskPageStore" if settings.get("JOBDIR") else "crawler.merge.MemoryPageStore"
 
 
 def known_pages(pages: dict[int, PageItem]) -> set[int]:

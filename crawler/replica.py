@@ -24,6 +24,7 @@ import json
 import random
 import threading
 from dataclasses import dataclass
+from email.utils import formatdate
 from pathlib import Path
 
 from .replay import url_to_path
@@ -202,8 +203,16 @@ class ReplicaServer:
         path = self.root / url_to_path(f"http://{self.host}{target}")
         if not path.is_file():
             return 404, {"Content-Type": "text/html"}, b"<html><body>404 Not Found</body></html>"
+        body = path.read_bytes()
         content_type = "text/css" if path.suffix == ".css" else "image/jpeg" if path.suffix == ".jpg" else None
-        return 200, {"Content-Type": content_type or "text/html; charset=utf-8"}, path.read_bytes()
+        # Validators for conditional requests, as a real web server sends them.
+        validators = {
+            "ETag": '"' + hashlib.sha256(body).hexdigest()[:16] + '"',
+            "Last-Modified": formatdate(path.stat().st_mtime, usegmt=True),
+        }
+        if headers.get("if-none-match") == validators["ETag"]:
+            return 304, validators, b""
+        return 200, {"Content-Type": content_type or "text/html; charset=utf-8", **validators}, body
 
     async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:

@@ -33,13 +33,16 @@ ARTICLE_MIN_CHARS = 100
 # "traditional" keeps the script as published; "simplified" converts title and
 # text with OpenCC's t2s table after cleaning.
 CHINESE_SCRIPT = "traditional"
-# Where pages wait for the rest of their article (a class with the PageStore interface).
-MERGE_STORE = "crawler.merge.MemoryPageStore"
+# Where pages wait for the rest of their article (a class with the PageStore
+# interface). Unset: in memory, or on disk inside JOBDIR when JOBDIR is set, so
+# that a stopped crawl resumed with the same JOBDIR loses no waiting page.
+MERGE_STORE = None
 
 ITEM_PIPELINES = {
     "crawler.pipelines.CleanPipeline": 300,
-    "crawler.pipelines.ConvertScriptPipeline": 400,
     "crawler.pipelines.MergePagesPipeline": 500,
+    "crawler.pipelines.ConvertScriptPipeline": 600,
+    "crawler.pipelines.IncrementalPipeline": 700,
 }
 
 # Outputs of one response (a page item and the links to follow, about a dozen)
@@ -55,6 +58,8 @@ REPLAY_SOURCE = None
 DOWNLOADER_MIDDLEWARES = {
     # Before everything that could send a request out (robots.txt, retries, cache).
     "crawler.replay.ReplayMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
 }
 
 # --- Output ----------------------------------------------------------------
@@ -64,11 +69,33 @@ DOWNLOADER_MIDDLEWARES = {
 DEFAULT_FEED = "output/%(name)s-%(time)s.jsonl"
 FEED_EXPORT_ENCODING = "utf-8"
 
+# --- Scheduled runs ------------------------------------------------------------
+# Incremental state: an SQLite file remembering every article emitted (%(name)s
+# is the spider's name). A run then emits only new, changed and newly complete
+# articles. Empty: off. Off by default under -a replay.
+STATE_FILE = "output/%(name)s-state.sqlite"
+EXTENSIONS = {"crawler.summary.RunSummary": 500}
+# The progress line (Scrapy's and the article counts) every this many seconds.
+LOGSTATS_INTERVAL = 60.0
+
 # --- Politeness and robustness -------------------------------------------------
+# Name the crawler and give a contact page (replace the placeholder URL with yours).
 USER_AGENT = "hometown-crawler/0.1 (+https://example.org/hometown-crawler)"
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS_PER_DOMAIN = 8
-RETRY_TIMES = 2
+# AutoThrottle adapts the delay to the server's latency, aiming at this many
+# requests in flight at once; never less than DOWNLOAD_DELAY, never more than
+# AUTOTHROTTLE_MAX_DELAY seconds apart.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+DOWNLOAD_DELAY = 0.25
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Scrapy retries 5xx, 408, 429 and timeouts; each retry waits RETRY_BACKOFF_BASE
+# × 2^(n-1) seconds (or the server's Retry-After), at most RETRY_BACKOFF_MAX.
+RETRY_TIMES = 3
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 

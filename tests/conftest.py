@@ -42,16 +42,33 @@ def site_server():
     server.stop()
 
 
-def crawl(tmp_path, *args: str) -> list[dict]:
-    """Run `scrapy crawl hometown ARGS -O out.jsonl` as a user would; return the records."""
+# Tests run against 127.0.0.1: no politeness delays, no waiting before retries.
+FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_BACKOFF_BASE=0")
+
+
+def crawl(tmp_path, *args: str, out_name: str = "articles.jsonl") -> list[dict]:
+    """Run `scrapy crawl hometown ARGS -O out.jsonl` as a user would; return the records.
+
+    The incremental state goes to tmp_path/state.sqlite, shared by the crawls of one test.
+    """
+    return crawl_with_stats(tmp_path, *args, out_name=out_name)[0]
+
+
+def crawl_with_stats(tmp_path, *args: str, out_name: str = "articles.jsonl") -> tuple[list[dict], dict[str, int]]:
+    """As crawl, and the crawl's integer stats from the dump Scrapy logs at the end."""
     import json
+    import re
     import subprocess
     import sys
 
-    out = tmp_path / "articles.jsonl"
-    command = [sys.executable, "-m", "scrapy", "crawl", "hometown", *args, "-O", str(out), "-s", "LOG_LEVEL=INFO"]
+    out = tmp_path / out_name
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "hometown", "-s", f"STATE_FILE={tmp_path / 'state.sqlite'}",
+        *FAST, *args, "-O", str(out), "-s", "LOG_LEVEL=INFO",
+    ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    stats = {k: int(v) for k, v in re.findall(r"'([\w/.\-]+)': (\d+),?$", result.stderr, re.MULTILINE)}
     with out.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f]
+        return [json.loads(line) for line in f], stats

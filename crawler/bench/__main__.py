@@ -83,7 +83,7 @@ def _site_paths(site: Path) -> list[str]:
     paths = []
     for file in sorted((site / HOST).rglob("*.html")):
         relative = file.relative_to(site / HOST).as_posix()
-        paths.append("/" + (relative[: -len("index.html")] if relative.endswith("index.html") else relative))
+        paths.append("/" + (relative.removesuffix("index.html")))
     return paths
 
 

@@ -1,6 +1,7 @@
 """The benchmark's baseline: a bare Scrapy spider that follows every link on the host and does nothing else.
 
-Run by ``python -m crawler.bench`` as ``scrapy runspider``; it imports nothing of the crawler's.
+Run by ``python -m crawler.bench`` as ``scrapy runspider`` in the project, so with the same
+settings as the crawler; it imports nothing of the crawler's and yields no items.
 """
 
 from urllib.parse import urlsplit
@@ -10,7 +11,6 @@ import scrapy
 
 class BaselineSpider(scrapy.Spider):
     name = "baseline"
-    custom_settings = {"ITEM_PIPELINES": {}}
 
     def __init__(self, start_url: str, *args, **kwargs):
         super().__init__(*args, **kwargs)

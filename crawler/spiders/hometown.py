@@ -7,44 +7,70 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ..items import PageItem
 from ..parsing import ARTICLE, LISTING, Extraction, ParsedPage, parse_page
+from ..state import ArticleState, KnownArticle, sha256
 
 DEFAULT_START_URL = "http://www.xiangtianlong.com/"
+REPLAY_SETTINGS = {
+    "STATE_FILE": "",
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+}
 
 
 class HometownSpider(scrapy.Spider):
     """Crawl listing pages and whole articles, following page bars by their words and numbers.
 
     Arguments (``-a``): ``start_url`` (a listing page, an article's first page or
-    any later page of it; default the site's home page) and ``replay`` (a folder
-    of saved pages to crawl instead of the network).
+    any later page of it; default the site's home page), ``replay`` (a folder
+    of saved pages to crawl instead of the network), ``full=1`` (emit every
+    article, unchanged ones too) and ``recheck=all`` (fetch every page of known
+    articles, not only their first page).
     """
 
     name = "hometown"
 
-    def __init__(self, start_url: str = DEFAULT_START_URL, *args: Any, **kwargs: Any):
+    def __init__(
+        self, start_url: str = DEFAULT_START_URL, full: str = "", recheck: str = "first", *args: Any, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.start_url = start_url
         host = urlsplit(start_url).hostname
         if not host:
             raise ValueError(f"start_url must be an absolute http(s) URL, not {start_url!r}")
+        if recheck not in ("first", "all"):
+            raise ValueError(f'recheck must be "first" or "all", not {recheck!r}')
         self.allowed_domains = [host]
+        self.full = full.lower() in ("1", "true", "yes")
+        # Emitting unchanged articles needs their text, so full=1 fetches them all.
+        self.recheck_all = recheck == "all" or self.full
+        self.article_state: ArticleState | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         replay = kwargs.pop("replay", None)
         if replay:
             crawler.settings.set("REPLAY_SOURCE", replay, priority="spider")
+            # A replay reproduces a saved site in full, and as fast as the disk
+            # allows: no state (that is the live site's), no politeness delays.
+            for name, value in REPLAY_SETTINGS.items():
+                crawler.settings.set(name, value, priority="spider")
         default_feed = crawler.settings.get("DEFAULT_FEED")
         if default_feed and not crawler.settings.getdict("FEEDS"):
             crawler.settings.set("FEEDS", {default_feed: {"format": "jsonlines"}}, priority="spider")
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.extraction = Extraction.from_settings(crawler.settings)
+        state_file = crawler.settings.get("STATE_FILE")
+        if state_file:
+            spider.article_state = ArticleState(state_file % {"name": spider.name})
+            crawler.signals.connect(spider.article_state.close, signals.spider_closed)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -62,9 +88,12 @@ class HometownSpider(scrapy.Spider):
         waiting: tuple[str, ...] = (),
         lost: tuple[tuple[int, str, str], ...] = (),
         requested: frozenset[int] = frozenset(),
+        known: KnownArticle | None = None,
     ) -> Iterator[Any]:
         """Any page: a listing's links are followed, an article page becomes a PageItem."""
         stats = self.crawler.stats
+        if known and self._unchanged(response, known):
+            return
         if not isinstance(response, TextResponse):
             yield from self._failed(response.request, "not a text page", **response.request.cb_kwargs)
             return
@@ -80,6 +109,14 @@ class HometownSpider(scrapy.Spider):
             yield from self._follow_listing(page)
         else:
             stats.inc_value("pages/article")
+            if self.article_state and (article_url in (None, response.url)) and (page.bar is None or page.bar.current in (None, 1)):
+                headers = response.headers
+                self.article_state.first_page_fetched(
+                    response.url,
+                    headers.get("ETag", b"").decode("latin-1") or None,
+                    headers.get("Last-Modified", b"").decode("latin-1") or None,
+                    response.body,
+                )
             yield from self._article_page(page, article_url, page_number, waiting, requested)
             # Pages lost on a broken walk back, filed only now that a page of
             # the article has told how many pages there are.
@@ -91,7 +128,30 @@ class HometownSpider(scrapy.Spider):
                 if url:
                     yield self._request(url, kind=LISTING)
         for url in page.article_links:
-            yield self._request(url, kind=ARTICLE)
+            known = self.article_state.known(url) if self.article_state and not self.recheck_all else None
+            if known and known.complete:
+                yield self._recheck_request(url, known)
+            else:
+                yield self._request(url, kind=ARTICLE)
+
+    def _recheck_request(self, url: str, known: KnownArticle) -> Request:
+        """The first page of an article known complete, asked for only if it changed."""
+        headers = {}
+        if known.etag:
+            headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        request = self._request(url, kind=ARTICLE, known=known)
+        return request.replace(headers=headers, meta={"handle_httpstatus_list": [304]})
+
+    def _unchanged(self, response: Response, known: KnownArticle) -> bool:
+        """Whether a known article's first page is as it was: 304, or the same bytes."""
+        if response.status == 304 or sha256(response.body) == known.first_page_sha256:
+            self.article_state.seen_unchanged(known.url)
+            self.crawler.stats.inc_value("articles/unchanged_first_page")
+            self.crawler.stats.inc_value("pages/skipped_known", max(known.page_count - 1, 0))
+            return True
+        return False
 
     def _article_page(
         self,
@@ -165,6 +225,7 @@ class HometownSpider(scrapy.Spider):
         waiting: tuple[str, ...] = (),
         lost: tuple[tuple[int, str, str], ...] = (),
         requested: frozenset[int] = frozenset(),
+        known: KnownArticle | None = None,
     ) -> Iterator[PageItem | Request]:
         self.crawler.stats.inc_value("pages/failed")
         if waiting:

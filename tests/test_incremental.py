@@ -1,0 +1,89 @@
+"""Scheduled runs against a generated replica served on 127.0.0.1: only what is new or changed is emitted."""
+
+import shutil
+
+import pytest
+
+from crawler.replay import url_to_path
+from crawler.replica import HOST, Article, ReplicaServer, generate
+
+from .conftest import crawl_with_stats
+
+ARTICLES, PAGES = 6, 6
+
+
+def page_file(site, number: int, page: int):
+    return site / url_to_path(f"http://{HOST}{Article(number, PAGES).url(page)}")
+
+
+def by_path(records):
+    return {r["url"].split("/", 3)[3]: r for r in records}
+
+
+@pytest.fixture
+def replica(tmp_path):
+    site = tmp_path / "site"
+    generate(site, ARTICLES, PAGES)
+    server = ReplicaServer(site)
+    yield site, server.start() + "/"
+    server.stop()
+
+
+def test_runs_emit_only_new_changed_and_completed_articles(tmp_path, replica):
+    site, url = replica
+    run = tmp_path / "runs"
+    run.mkdir()
+
+    def crawl(*args):
+        return crawl_with_stats(run, "-a", f"start_url={url}", *args)
+
+    # Run 1: page 3 of article 2 cannot be had.
+    missing = page_file(site, 2, 3)
+    shutil.move(missing, tmp_path / "aside.html")
+    records, stats = crawl()
+    assert len(records) == ARTICLES and {r["status"] for r in records} == {"new"}
+    assert [r for r in records if not r["complete"]] == [r for r in records if r["missing_pages"] == [3]]
+    assert stats["articles/new"] == ARTICLES and stats["articles/incomplete"] == 1
+
+    # Run 2: the page is back. Only that article comes out, completed; the
+    # others are checked through their first page alone.
+    shutil.move(tmp_path / "aside.html", missing)
+    records, stats = crawl()
+    assert [(r["status"], r["complete"], r["page_count"]) for r in records] == [("completed", True, PAGES)]
+    assert records[0]["url"].endswith(Article(2, PAGES).url(1))
+    assert stats["pages/skipped_known"] == (ARTICLES - 1) * (PAGES - 1)
+
+    # Run 3: nothing changed. Nothing is written; only the listing, robots.txt
+    # and the first page of each article are fetched, and those answer 304.
+    records, stats = crawl()
+    assert records == []
+    assert stats["downloader/response_count"] == 1 + 1 + ARTICLES
+    assert stats["downloader/response_status_count/304"] == ARTICLES
+    assert stats["pages/skipped_known"] == ARTICLES * (PAGES - 1)
+
+    # Run 4: the first page of article 4 changed on the server.
+    first = page_file(site, 4, 1)
+    html = first.read_text(encoding="utf-8")
+    position = html.index("<p>&nbsp;&nbsp;&nbsp;&nbsp;") + len("<p>&nbsp;&nbsp;&nbsp;&nbsp;")
+    first.write_text(html[:position] + "更正：" + html[position:], encoding="utf-8")
+    records, _ = crawl()
+    assert [r["status"] for r in records] == ["changed"]
+    assert records[0]["url"].endswith(Article(4, PAGES).url(1))
+    assert records[0]["text"].startswith("更正：")
+
+    # Run 5: page 5 of article 1 changed. The first-page check cannot see it...
+    fifth = page_file(site, 1, 5)
+    html = fifth.read_text(encoding="utf-8")
+    position = html.index("<p>&nbsp;&nbsp;&nbsp;&nbsp;") + len("<p>&nbsp;&nbsp;&nbsp;&nbsp;")
+    fifth.write_text(html[:position] + "補充：" + html[position:], encoding="utf-8")
+    records, _ = crawl()
+    assert records == []
+    # ...re-checking every page does, and emits that article alone.
+    records, stats = crawl("-a", "recheck=all")
+    assert [r["status"] for r in records] == ["changed"]
+    assert records[0]["url"].endswith(Article(1, PAGES).url(1)) and "補充：" in records[0]["text"]
+    assert stats["articles/unchanged"] == ARTICLES - 1
+
+    # full=1 writes every article, the unchanged ones marked so.
+    records, _ = crawl("-a", "full=1")
+    assert len(records) == ARTICLES and {r["status"] for r in records} == {"unchanged"}
