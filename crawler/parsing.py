@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from scrapy.http import TextResponse
+from w3lib.encoding import html_body_declared_encoding
 from w3lib.url import canonicalize_url as _canonicalize_url
 
 from .cleaning import NEXT_WORDS, PREV_WORDS
@@ -326,8 +327,27 @@ def _article_links(response: TextResponse, bar_root, extraction: Extraction) -> 
     return list(dict.fromkeys(links))
 
 
+def redecoded(response: TextResponse) -> TextResponse:
+    """The response decoded by its <meta> charset when the header's charset garbles it.
+
+    Scrapy trusts the Content-Type header first; a server that says UTF-8 for a
+    page written in GBK gives U+FFFD where every character should be.
+    """
+    if "\ufffd" not in response.text:
+        return response
+    declared = html_body_declared_encoding(response.body)
+    if not declared or declared == response.encoding:
+        return response
+    try:
+        response.body.decode(declared)
+    except (UnicodeDecodeError, LookupError):
+        return response
+    return response.replace(encoding=declared)
+
+
 def parse_page(response: TextResponse, extraction: Extraction, kind: str | None = None) -> ParsedPage:
     """Turn one response into page fields. ``kind`` is what the link to it said it is, if known."""
+    response = redecoded(response)
     root = response.selector.root
     body_el = response.css("body")
     body_root = body_el[0].root if body_el else root

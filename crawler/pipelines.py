@@ -103,16 +103,16 @@ class MergePagesPipeline:
             )
         return article
 
-    async def spider_idle(self):
+    def spider_idle(self):
         # Nothing more will come: the articles still waiting lack pages for good.
-        await self._flush()
+        self._flush()
 
-    async def close_spider(self):
+    def close_spider(self):
         if not self.store.persistent:
-            await self._flush()
+            self._flush()
         self.store.close()
 
-    async def _flush(self):
+    def _flush(self):
         """Pass the waiting articles through the pipelines after this one, then to the feeds."""
         manager = self.crawler.engine.scraper.itemproc
         later = manager.middlewares[manager.middlewares.index(self) + 1 :]
@@ -123,11 +123,10 @@ class MergePagesPipeline:
                 for pipeline in later:
                     article = pipeline.process_item(article)
             except DropItem as exc:
-                await self.crawler.signals.send_catch_log_async(
-                    signals.item_dropped, item=article, exception=exc, **signal_args
-                )
+                self.crawler.signals.send_catch_log(signals.item_dropped, item=article, exception=exc, **signal_args)
                 continue
-            await self.crawler.signals.send_catch_log_async(signals.item_scraped, item=article, **signal_args)
+            # The feed exporters' handler is synchronous: the article is written when this returns.
+            self.crawler.signals.send_catch_log(signals.item_scraped, item=article, **signal_args)
 
 
 class IncrementalPipeline:

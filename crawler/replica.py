@@ -239,9 +239,13 @@ class ReplicaServer:
     async def handle(self, writer: asyncio.StreamWriter, method: str, target: str, headers: dict[str, str]) -> bool:
         """Write one response; return whether the connection can serve another request."""
         status, response_headers, body = self.respond(method, target, headers)
+        return await self.send(writer, status, response_headers, b"" if method == "HEAD" else body)
+
+    @staticmethod
+    async def send(writer: asyncio.StreamWriter, status: int, headers: dict[str, str], body: bytes) -> bool:
         head = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Status')}", f"Content-Length: {len(body)}"]
-        head += [f"{k}: {v}" for k, v in response_headers.items()]
-        writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + (b"" if method == "HEAD" else body))
+        head += [f"{k}: {v}" for k, v in headers.items()]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
         await writer.drain()
         return True
 
@@ -288,17 +292,27 @@ def main(argv: list[str] | None = None) -> None:
     gen.add_argument("--articles", type=int, default=100)
     gen.add_argument("--pages", type=int, default=10, help="pages per article")
     gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--hostile", action="store_true", help="write the hostile replica instead (crawler/hostile.py)")
     serve = commands.add_parser("serve", help="serve a folder in the replay layout on 127.0.0.1")
     serve.add_argument("dir", type=Path)
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host-dir", default=HOST, help=f"which host's folder to serve (default {HOST})")
     serve.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each response")
+    serve.add_argument("--hostile", action="store_true", help="inject the hostile replica's faults")
     args = parser.parse_args(argv)
-    if args.command == "generate":
+    from .hostile import HostileServer, generate_hostile
+
+    if args.command == "generate" and args.hostile:
+        site = generate_hostile(args.dir)
+        print(f"wrote {len(site.files)} hostile pages to {args.dir}")
+    elif args.command == "generate":
         count = generate(args.dir, args.articles, args.pages, seed=args.seed)
         print(f"wrote {count} pages to {args.dir}")
     else:
-        server = ReplicaServer(args.dir, args.host_dir, args.port, args.delay)
+        if args.hostile:
+            server = HostileServer(args.dir, args.host_dir, args.port)
+        else:
+            server = ReplicaServer(args.dir, args.host_dir, args.port, args.delay)
         url = server.start()
         print(f"serving {args.dir / args.host_dir} at {url}/ (Ctrl-C to stop)", flush=True)
         try:

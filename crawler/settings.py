@@ -60,6 +60,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.replay.ReplayMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.redirect.SiteRedirectMiddleware": 600,
 }
 
 # --- Output ----------------------------------------------------------------
@@ -98,5 +100,10 @@ RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+# Bounds that end any crawl: an article is cut after this many pages (a
+# 下一頁 without end is a trap), and no link is followed deeper than
+# DEPTH_LIMIT links from the start URL (a listing without end).
+MAX_ARTICLE_PAGES = 500
+DEPTH_LIMIT = 1000
 
 LOG_LEVEL = "INFO"

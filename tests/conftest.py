@@ -1,6 +1,7 @@
 """Shared test fixtures: the seed page (the one real page of the site we hold) and its cleaned text."""
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -51,11 +52,17 @@ def crawl(tmp_path, *args: str, out_name: str = "articles.jsonl") -> list[dict]:
 
     The incremental state goes to tmp_path/state.sqlite, shared by the crawls of one test.
     """
-    return crawl_with_stats(tmp_path, *args, out_name=out_name)[0]
+    return crawl_with_stats(tmp_path, *args, out_name=out_name).records
 
 
-def crawl_with_stats(tmp_path, *args: str, out_name: str = "articles.jsonl") -> tuple[list[dict], dict[str, int]]:
-    """As crawl, and the crawl's integer stats from the dump Scrapy logs at the end."""
+class Crawl(NamedTuple):
+    records: list[dict]
+    stats: dict[str, int]  # the integer stats Scrapy dumps at the end
+    log: str
+
+
+def crawl_with_stats(tmp_path, *args: str, out_name: str = "articles.jsonl") -> Crawl:
+    """As crawl, with the crawl's stats and log."""
     import json
     import re
     import subprocess
@@ -69,6 +76,6 @@ def crawl_with_stats(tmp_path, *args: str, out_name: str = "articles.jsonl") -> 
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
-    stats = {k: int(v) for k, v in re.findall(r"'([\w/.\-]+)': (\d+),?$", result.stderr, re.MULTILINE)}
+    stats = {k: int(v) for k, v in re.findall(r"'([^']+)': (\d+),?$", result.stderr, re.MULTILINE)}
     with out.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f], stats
+        return Crawl([json.loads(line) for line in f], stats, result.stderr)

@@ -40,7 +40,7 @@ def test_runs_emit_only_new_changed_and_completed_articles(tmp_path, replica):
     # Run 1: page 3 of article 2 cannot be had.
     missing = page_file(site, 2, 3)
     shutil.move(missing, tmp_path / "aside.html")
-    records, stats = crawl()
+    records, stats, _ = crawl()
     assert len(records) == ARTICLES and {r["status"] for r in records} == {"new"}
     assert [r for r in records if not r["complete"]] == [r for r in records if r["missing_pages"] == [3]]
     assert stats["articles/new"] == ARTICLES and stats["articles/incomplete"] == 1
@@ -48,14 +48,14 @@ def test_runs_emit_only_new_changed_and_completed_articles(tmp_path, replica):
     # Run 2: the page is back. Only that article comes out, completed; the
     # others are checked through their first page alone.
     shutil.move(tmp_path / "aside.html", missing)
-    records, stats = crawl()
+    records, stats, _ = crawl()
     assert [(r["status"], r["complete"], r["page_count"]) for r in records] == [("completed", True, PAGES)]
     assert records[0]["url"].endswith(Article(2, PAGES).url(1))
     assert stats["pages/skipped_known"] == (ARTICLES - 1) * (PAGES - 1)
 
     # Run 3: nothing changed. Nothing is written; only the listing, robots.txt
     # and the first page of each article are fetched, and those answer 304.
-    records, stats = crawl()
+    records, stats, _ = crawl()
     assert records == []
     assert stats["downloader/response_count"] == 1 + 1 + ARTICLES
     assert stats["downloader/response_status_count/304"] == ARTICLES
@@ -66,7 +66,7 @@ def test_runs_emit_only_new_changed_and_completed_articles(tmp_path, replica):
     html = first.read_text(encoding="utf-8")
     position = html.index("<p>&nbsp;&nbsp;&nbsp;&nbsp;") + len("<p>&nbsp;&nbsp;&nbsp;&nbsp;")
     first.write_text(html[:position] + "更正：" + html[position:], encoding="utf-8")
-    records, _ = crawl()
+    records, _, _ = crawl()
     assert [r["status"] for r in records] == ["changed"]
     assert records[0]["url"].endswith(Article(4, PAGES).url(1))
     assert records[0]["text"].startswith("更正：")
@@ -76,14 +76,14 @@ def test_runs_emit_only_new_changed_and_completed_articles(tmp_path, replica):
     html = fifth.read_text(encoding="utf-8")
     position = html.index("<p>&nbsp;&nbsp;&nbsp;&nbsp;") + len("<p>&nbsp;&nbsp;&nbsp;&nbsp;")
     fifth.write_text(html[:position] + "補充：" + html[position:], encoding="utf-8")
-    records, _ = crawl()
+    records, _, _ = crawl()
     assert records == []
     # ...re-checking every page does, and emits that article alone.
-    records, stats = crawl("-a", "recheck=all")
+    records, stats, _ = crawl("-a", "recheck=all")
     assert [r["status"] for r in records] == ["changed"]
     assert records[0]["url"].endswith(Article(1, PAGES).url(1)) and "補充：" in records[0]["text"]
     assert stats["articles/unchanged"] == ARTICLES - 1
 
     # full=1 writes every article, the unchanged ones marked so.
-    records, _ = crawl("-a", "full=1")
+    records, _, _ = crawl("-a", "full=1")
     assert len(records) == ARTICLES and {r["status"] for r in records} == {"unchanged"}

@@ -137,3 +137,38 @@ def test_parser_survives_mutated_pages(path, start, length, insert):
     for kind in (None, ARTICLE):
         page = parse_page(response, EXTRACTION, kind)
         assert page.kind in (ARTICLE, LISTING)
+
+
+TAGS = ["p", "div", "a", "b", "span", "script", "table", "td", "br", "h1", "title", "body", "li"]
+WORDS = ["上一頁", "下一頁", "[1]", "[2]", "3", "共5頁", "黨(dǎng)員", "首頁", "文章來源於", " ", "。", "&nbsp;"]
+
+
+@st.composite
+def tag_soup(draw, depth=0):
+    """Random HTML: nested tags, attributes, page-bar words and broken markup."""
+    parts = []
+    for _ in range(draw(st.integers(0, 5))):
+        choice = draw(st.integers(0, 3 if depth < 4 else 1))
+        if choice == 0:
+            parts.append(draw(st.sampled_from(WORDS)))
+        elif choice == 1:
+            parts.append(draw(st.text(max_size=8)))
+        else:
+            tag = draw(st.sampled_from(TAGS))
+            href = draw(st.sampled_from(["", ' href="x_2.html"', ' href="#"', ' href="javascript:0"', " href"]))
+            close = draw(st.sampled_from([f"</{tag}>", ""]))
+            parts.append(f"<{tag}{href}>{draw(tag_soup(depth + 1))}{close}")
+    return "".join(parts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tag_soup(), st.sampled_from(["utf-8", "gbk", "big5", "latin-1"]), st.sampled_from(["utf-8", "gbk", None]))
+def test_parser_survives_random_markup_in_any_encoding(soup, body_encoding, header_charset):
+    body = f'<html><head><meta charset="{body_encoding}"></head><body>{soup}</body></html>'
+    content_type = "text/html" + (f"; charset={header_charset}" if header_charset else "")
+    response = HtmlResponse("http://www.xiangtianlong.com/a.html", body=body.encode(body_encoding, "replace"),
+                            headers={"Content-Type": content_type})
+    for kind in (None, ARTICLE, LISTING):
+        page = parse_page(response, EXTRACTION, kind)
+        assert page.kind in (ARTICLE, LISTING)
+        assert all(isinstance(p, str) and p for p in page.paragraphs)

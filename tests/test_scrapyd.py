@@ -13,6 +13,7 @@ from scrapyd_client.pyclient import ScrapydClient
 from .conftest import ROOT, SITE_URL
 from .test_crawl import TEXTS
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -179,9 +179,12 @@ def main(argv: list[str] | None = None) -> None:
             [*scrapy, "runspider", str(Path(__file__).with_name("baseline.py")), "-a", f"start_url={base}", *settings],
             work / "baseline.log",
         ))
+        state = work / "state.sqlite"  # a first run: every article is new
+        state.unlink(missing_ok=True)
         runs.append(measure_process(
             "full crawl over HTTP",
-            [*scrapy, "crawl", "hometown", "-a", f"start_url={base}", "-O", str(work / "http.jsonl"), *settings],
+            [*scrapy, "crawl", "hometown", "-a", f"start_url={base}", "-O", str(work / "http.jsonl"), *settings,
+             "-s", f"STATE_FILE={state}"],
             work / "http.log",
         ))
         runs.append(measure_process(

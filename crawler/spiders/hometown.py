@@ -13,7 +13,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ..items import PageItem
-from ..parsing import ARTICLE, LISTING, Extraction, ParsedPage, parse_page
+from ..parsing import ARTICLE, LISTING, Extraction, ParsedPage, canonicalize_url, parse_page
 from ..state import ArticleState, KnownArticle, sha256
 
 DEFAULT_START_URL = "http://www.xiangtianlong.com/"
@@ -67,6 +67,7 @@ class HometownSpider(scrapy.Spider):
             crawler.settings.set("FEEDS", {default_feed: {"format": "jsonlines"}}, priority="spider")
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.extraction = Extraction.from_settings(crawler.settings)
+        spider.max_article_pages = crawler.settings.getint("MAX_ARTICLE_PAGES")
         state_file = crawler.settings.get("STATE_FILE")
         if state_file:
             spider.article_state = ArticleState(state_file % {"name": spider.name})
@@ -94,8 +95,9 @@ class HometownSpider(scrapy.Spider):
         stats = self.crawler.stats
         if known and self._unchanged(response, known):
             return
-        if not isinstance(response, TextResponse):
-            yield from self._failed(response.request, "not a text page", **response.request.cb_kwargs)
+        if not isinstance(response, TextResponse) or not response.body.strip():
+            reason = "empty page" if not response.body.strip() else "not a text page"
+            yield from self._failed(response.request, reason, **response.request.cb_kwargs)
             return
         try:
             page = parse_page(response, self.extraction, kind)
@@ -109,7 +111,8 @@ class HometownSpider(scrapy.Spider):
             yield from self._follow_listing(page)
         else:
             stats.inc_value("pages/article")
-            if self.article_state and (article_url in (None, response.url)) and (page.bar is None or page.bar.current in (None, 1)):
+            first_page = article_url in (None, response.url) and (page.bar is None or page.bar.current in (None, 1))
+            if self.article_state and first_page:
                 headers = response.headers
                 self.article_state.first_page_fetched(
                     response.url,
@@ -166,9 +169,22 @@ class HometownSpider(scrapy.Spider):
         links = dict(bar.links) if bar else {}
         if bar and bar.prev_url and number > 1:
             links.setdefault(number - 1, bar.prev_url)
-        if bar and bar.next_url:
-            links.setdefault(number + 1, bar.next_url)
+        next_url = bar.next_url if bar else None
+        if next_url and canonicalize_url(next_url) in {canonicalize_url(u) for n, u in links.items() if n < number}:
+            # 下一頁 back to an earlier page: a loop, not a page after this one.
+            self.crawler.stats.inc_value("skipped/loop")
+            next_url = None
+        if next_url:
+            links.setdefault(number + 1, next_url)
         links.pop(number, None)
+        beyond = [n for n in links if n > self.max_article_pages]
+        for n in beyond:
+            del links[n]
+        if number >= self.max_article_pages and beyond:
+            # A 下一頁 without end (a trap) or a longer article than allowed: cut here.
+            self.crawler.stats.inc_value("skipped/page_limit", len(beyond))
+            self.logger.warning("Article %s cut after %d pages (MAX_ARTICLE_PAGES)", article_url, number)
+            next_url = None
         # The key of the page that linked here wins, so that every page of one
         # article is filed under the same key however it was reached.
         first = article_url or (page.url if number == 1 else links.get(1) or (bar.first_url if bar else None))
@@ -191,8 +207,8 @@ class HometownSpider(scrapy.Spider):
             author=page.author,
             published=page.published,
             links=links,
-            is_last=bar is None or bar.is_last,
-            total_pages=bar.total if bar else None,
+            is_last=next_url is None,
+            total_pages=min(bar.total, self.max_article_pages) if bar and bar.total else None,
         )
         # Every page's bar links most of the others: a page asks only for those
         # that the pages before it in this chain did not, so the dupefilter sees
@@ -212,6 +228,9 @@ class HometownSpider(scrapy.Spider):
             reason = f"HTTP {failure.value.response.status}"
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        if request.meta.get("redirect_urls"):
+            # Failed somewhere along a redirect: the page is the one that was linked.
+            request = request.replace(url=request.meta["redirect_urls"][0])
         self.logger.warning("Page failed: %s (%s)", request.url, reason)
         yield from self._failed(request, reason, **request.cb_kwargs)
 
