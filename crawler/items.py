@@ -22,6 +22,7 @@ class PageItem:
     is_last: bool = False  # the page bar shows no next page
     total_pages: int | None = None  # when the bar says so (共N頁)
     failed: str | None = None
+    requisites: list[str] = field(default_factory=list)  # images and stylesheets to mirror (MIRROR_REQUISITES)
 
 
 @dataclass

@@ -56,6 +56,8 @@ class Extraction:
     article_link_selector: str = ""
     article_link_min_chars: int = 8
     article_min_chars: int = 100
+    # Mirror mode: also every link and every image and stylesheet of the page.
+    all_links: bool = False
 
     @classmethod
     def from_settings(cls, settings) -> Extraction:
@@ -66,6 +68,7 @@ class Extraction:
             article_link_selector=settings.get("ARTICLE_LINK_SELECTOR") or "",
             article_link_min_chars=settings.getint("ARTICLE_LINK_MIN_CHARS"),
             article_min_chars=settings.getint("ARTICLE_MIN_CHARS"),
+            all_links=bool(settings.get("MIRROR_DIR")),
         )
 
 
@@ -96,6 +99,8 @@ class ParsedPage:
     published: str | None = None
     bar: PageBar | None = None
     article_links: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # every link, in mirror mode
+    requisites: list[str] = field(default_factory=list)  # images and stylesheets, in mirror mode
 
 
 # The same page-bar URLs come back on every page of an article.
@@ -345,6 +350,12 @@ def redecoded(response: TextResponse) -> TextResponse:
     return response.replace(encoding=declared)
 
 
+def _absolute(response: TextResponse, hrefs: list[str]) -> list[str]:
+    """Absolute http(s) URLs, without fragments, in order, once each."""
+    urls = (response.urljoin(h.strip()).split("#")[0] for h in hrefs if h.strip())
+    return list(dict.fromkeys(u for u in urls if u.startswith(("http://", "https://"))))
+
+
 def parse_page(response: TextResponse, extraction: Extraction, kind: str | None = None) -> ParsedPage:
     """Turn one response into page fields. ``kind`` is what the link to it said it is, if known."""
     response = redecoded(response)
@@ -358,6 +369,11 @@ def parse_page(response: TextResponse, extraction: Extraction, kind: str | None 
         enough = selected or text_chars >= extraction.article_min_chars
         kind = ARTICLE if enough and link_chars < text_chars else LISTING
     page = ParsedPage(url=response.url, kind=kind, title=_title(response, extraction), bar=bar)
+    if extraction.all_links:
+        page.links = _absolute(response, response.xpath("//a/@href").getall())
+        page.requisites = _absolute(
+            response, response.xpath("//img/@src | //link[contains(@rel, 'stylesheet')]/@href").getall()
+        )
     if kind == LISTING:
         page.article_links = _article_links(response, bar_root, extraction)
         return page

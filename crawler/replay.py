@@ -1,18 +1,35 @@
 """Offline replay: answer every request from saved pages, never from the network.
 
-Saved pages are laid out as ``DIR/<host>/<path>``, the layout of ``wget -x``:
+The source is a folder of saved pages or a WARC file (``-a replay=DIR`` or
+``-a replay=crawl.warc.gz``). A folder is laid out as ``DIR/<host>/<path>``,
+the layout of ``wget -x``, made safe for every common file system:
 
-- a URL whose path ends in ``/`` is saved as ``index.html`` in that folder;
+- a URL whose path ends in ``/`` is saved as ``index.html`` in that folder, and
+  so is a URL whose name is also a folder (``/news`` beside ``/news/1.html``);
 - a query string is kept in the file name after ``@`` (as ``wget
   --restrict-file-names=windows`` does): ``/plus/view.php?aid=1`` is
-  ``plus/view.php@aid=1``; a ``/`` or ``\\`` inside the query is written ``%2F`` / ``%5C``;
+  ``plus/view.php@aid=1``;
+- characters that a file name cannot hold on Windows, Linux or macOS
+  (``< > : " | ? * \\ /``, control characters), and ``%`` and ``@`` themselves,
+  are written ``%XX``, so that two URLs never share a file;
+- names Windows reserves (``CON``, ``NUL``, ``COM1``…, with any extension) and
+  names ending in a dot or a space get their first or last character written ``%XX``;
+- a name longer than 200 bytes keeps its start and gets a hash of the whole;
 - a port other than the scheme's default is kept as ``<host>+<port>``;
-- ``.`` and ``..`` segments are resolved within the host's folder, never above it.
+- ``.`` and ``..`` segments, also written ``%2e%2e``, are resolved within the
+  host's folder, never above it.
+
+Beside the pages, ``DIR/mirror-index.json`` (written by the mirror) tells the
+status and content type each page was served with.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import mimetypes
+import re
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -20,7 +37,31 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.responsetypes import responsetypes
 
+INDEX_FILE = "mirror-index.json"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_UNSAFE = re.compile(r'[%@<>:"|?*\\/\x00-\x1f\x7f]')
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$", re.IGNORECASE)
+MAX_NAME_BYTES = 200
+
+
+def _escape(char: str) -> str:
+    return "".join(f"%{b:02X}" for b in char.encode("utf-8"))
+
+
+def safe_name(name: str, query: str | None = None) -> str:
+    """A path segment (and the query, after ``@``) as a file name every common file system accepts, one to one."""
+    name = _UNSAFE.sub(lambda m: _escape(m.group()), name)
+    if query is not None:
+        name += "@" + _UNSAFE.sub(lambda m: _escape(m.group()), query)
+    if _RESERVED.match(name):
+        name = _escape(name[0]) + name[1:]
+    if name.endswith((".", " ")):
+        name = name[:-1] + _escape(name[-1])
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+        head = name.encode("utf-8")[:150].decode("utf-8", "ignore")
+        name = f"{head}~{digest}"
+    return name
 
 
 def url_to_path(url: str) -> PurePosixPath:
@@ -38,25 +79,81 @@ def url_to_path(url: str) -> PurePosixPath:
             segments.append(segment)
     if not segments or parts.path.endswith("/"):
         segments.append("index.html")
-    if parts.query:
-        segments[-1] += "@" + parts.query.replace("/", "%2F").replace("\\", "%5C")
-    return PurePosixPath(host, *segments)
+    names = [safe_name(s) for s in segments[:-1]]
+    names.append(safe_name(segments[-1], parts.query or None))
+    return PurePosixPath(safe_name(host), *names)
+
+
+def saved_file(root: Path, url: str) -> Path | None:
+    """Where the page of ``url`` is (or goes) under ``root``; None if that would leave ``root``."""
+    path = (root / url_to_path(url)).resolve()
+    if not path.is_relative_to(root.resolve()):
+        return None
+    if path.is_dir():
+        return path / "index.html"
+    return path
+
+
+@dataclass
+class SavedResponse:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class DirectorySource:
-    """Saved pages in a folder, in the layout of url_to_path."""
+    """Saved pages in a folder, in the layout of url_to_path, with the mirror's index if there is one."""
 
     def __init__(self, root: str | Path):
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise NotConfigured(f"replay source {root} is not a directory")
+        index = self.root / INDEX_FILE
+        self.index = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
 
-    def get(self, url: str) -> bytes | None:
-        """The saved body of ``url``, or None when it was not saved."""
-        path = (self.root / url_to_path(url)).resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
+    def get(self, url: str) -> SavedResponse | None:
+        """The saved response for ``url``, or None when it was not saved."""
+        path = saved_file(self.root, url)
+        if path is None or not path.is_file():
             return None
-        return path.read_bytes()
+        entry = self.index.get(url, {})
+        content_type = entry.get("content_type") or mimetypes.guess_type(path.name)[0] or "text/html"
+        return SavedResponse(entry.get("status", 200), path.read_bytes(), {"Content-Type": content_type})
+
+
+class WarcSource:
+    """The responses of a WARC file, found by URL (the last record of a URL wins)."""
+
+    def __init__(self, path: str | Path):
+        from warcio.archiveiterator import ArchiveIterator
+
+        self.path = Path(path)
+        self._iterator = ArchiveIterator
+        self.offsets: dict[str, int] = {}
+        with self.path.open("rb") as f:
+            records = ArchiveIterator(f)
+            for record in records:
+                if record.rec_type == "response":
+                    self.offsets[record.rec_headers.get_header("WARC-Target-URI")] = records.get_record_offset()
+
+    def get(self, url: str) -> SavedResponse | None:
+        offset = self.offsets.get(url)
+        if offset is None:
+            return None
+        with self.path.open("rb") as f:
+            f.seek(offset)
+            record = next(iter(self._iterator(f)))
+            headers = record.http_headers
+            body = record.content_stream().read()  # chunked and content encodings undone
+            content_type = headers.get_header("Content-Type") or "text/html"
+            return SavedResponse(int(headers.get_statuscode()), body, {"Content-Type": content_type})
+
+
+def open_source(path: str | Path) -> DirectorySource | WarcSource:
+    """A folder of saved pages, or a WARC file (``.warc`` or ``.warc.gz``)."""
+    if Path(path).is_file():
+        return WarcSource(path)
+    return DirectorySource(path)
 
 
 class ReplayMiddleware:
@@ -66,7 +163,7 @@ class ReplayMiddleware:
     exactly as it would on the live site.
     """
 
-    def __init__(self, source: DirectorySource):
+    def __init__(self, source: DirectorySource | WarcSource):
         self.source = source
 
     @classmethod
@@ -74,13 +171,12 @@ class ReplayMiddleware:
         root = crawler.settings.get("REPLAY_SOURCE")
         if not root:
             raise NotConfigured
-        return cls(DirectorySource(root))
+        return cls(open_source(root))
 
     def process_request(self, request: Request) -> Response:
-        body = self.source.get(request.url)
-        if body is None:
+        saved = self.source.get(request.url)
+        if saved is None:
             return Response(request.url, status=404, request=request, flags=["replay"])
-        content_type = mimetypes.guess_type(url_to_path(request.url).name)[0] or "text/html"
-        headers = {"Content-Type": content_type}
-        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
-        return cls(request.url, status=200, headers=headers, body=body, request=request, flags=["replay"])
+        cls = responsetypes.from_args(headers=saved.headers, url=request.url, body=saved.body)
+        return cls(request.url, status=saved.status, headers=saved.headers, body=saved.body, request=request,
+                   flags=["replay"])

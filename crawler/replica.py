@@ -181,6 +181,14 @@ def text_digest(text: str) -> str:
     return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()
 
 
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class ReplicaServer:
     """HTTP/1.1 with keep-alive on 127.0.0.1, serving ``root/<host>/`` in the replay layout.
 
@@ -212,7 +220,10 @@ class ReplicaServer:
         }
         if headers.get("if-none-match") == validators["ETag"]:
             return 304, validators, b""
-        return 200, {"Content-Type": content_type or "text/html; charset=utf-8", **validators}, body
+        if content_type is None:
+            # The charset only when it is true: a page in another encoding declares it in <meta>.
+            content_type = "text/html; charset=utf-8" if _is_utf8(body) else "text/html"
+        return 200, {"Content-Type": content_type, **validators}, body
 
     async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:

@@ -40,6 +40,7 @@ MERGE_STORE = None
 
 ITEM_PIPELINES = {
     "crawler.pipelines.CleanPipeline": 300,
+    "crawler.mirror.RequisitesPipeline": 350,
     "crawler.pipelines.MergePagesPipeline": 500,
     "crawler.pipelines.ConvertScriptPipeline": 600,
     "crawler.pipelines.IncrementalPipeline": 700,
@@ -62,7 +63,21 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.retry.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.redirect.SiteRedirectMiddleware": 600,
+    # After decompression (590) and retries (550): each page once, as meant.
+    "crawler.mirror.MirrorMiddleware": 540,
+    # Next to the downloader: every response as received, retries and redirects too.
+    "crawler.mirror.WarcMiddleware": 950,
 }
+
+# --- Mirroring ---------------------------------------------------------------
+# Save every response's body, byte for byte, under this folder in the replay
+# layout, with mirror-index.json. In mirror mode the spider follows every link
+# on the site, not only articles and page bars.
+MIRROR_DIR = None
+# Also fetch the images and stylesheets pages use (Scrapy's FilesPipeline).
+MIRROR_REQUISITES = False
+# Also write every request and response to this WARC 1.1 file (.warc.gz: gzipped).
+WARC_FILE = None
 
 # --- Output ----------------------------------------------------------------
 # Without -o/-O (FEEDS empty), every run writes a new timestamped JSON Lines

@@ -1,8 +1,10 @@
 """The replay layout: which file a URL is saved under, and that no URL reads outside the folder."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from crawler.replay import DirectorySource, url_to_path
+from crawler.replay import MAX_NAME_BYTES, DirectorySource, saved_file, url_to_path
 
 
 @pytest.mark.parametrize(
@@ -32,7 +34,85 @@ def test_source_never_reads_outside_its_folder(tmp_path):
     (site / "h.test").mkdir(parents=True)
     (site / "h.test" / "index.html").write_text("<html>yes</html>")
     source = DirectorySource(site)
-    assert source.get("http://h.test/") == b"<html>yes</html>"
+    assert source.get("http://h.test/").body == b"<html>yes</html>"
     assert source.get("http://h.test/../secret.txt") is None
     assert source.get("http://h.test/%2e%2e/%2e%2e/secret.txt") is None
     assert source.get("http://h.test/missing.html") is None
+
+
+# --- path safety: no URL from the site writes outside the mirror, or onto another URL's file ----
+
+WINDOWS_FORBIDDEN = set('<>:"|?*\\') | {chr(c) for c in range(32)}
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def assert_safe(relative):
+    for name in relative.parts:
+        assert name not in ("", ".", "..")
+        assert not WINDOWS_FORBIDDEN & set(name), name
+        assert name.split(".")[0].lower() not in RESERVED, name
+        assert not name.endswith((".", " ")), name
+        assert len(name.encode("utf-8")) <= MAX_NAME_BYTES, name
+
+
+@pytest.mark.parametrize(
+    "url, path",
+    [
+        ("http://h.test/CON", "h.test/%43ON"),
+        ("http://h.test/nul.html", "h.test/%6Eul.html"),
+        ("http://h.test/a/Com1.txt", "h.test/a/%43om1.txt"),
+        ("http://h.test/name.", "h.test/name%2E"),
+        ("http://h.test/a%3Ab%7Cc%3F*", "h.test/a%3Ab%7Cc%3F%2A"),
+        ("http://h.test/%2Fetc%2Fpasswd", "h.test/etc/passwd"),
+        ("http://h.test//etc/passwd", "h.test/etc/passwd"),
+        ("http://h.test/100%25.html", "h.test/100%25.html"),
+        ("http://h.test/a@b.html", "h.test/a%40b.html"),
+        ("http://h.test/a.html?x@y", "h.test/a.html@x%40y"),
+    ],
+)
+def test_unsafe_names_are_escaped(url, path):
+    assert str(url_to_path(url)) == path
+
+
+def test_urls_differing_only_by_query_have_distinct_files():
+    urls = [f"http://h.test/view.php?{q}" for q in ("", "aid=1", "aid=2", "aid=1&p=2", "aid=1/2", "aid=1%2F2")]
+    paths = {str(url_to_path(u)) for u in urls}
+    assert len(paths) == len(urls)
+
+
+def test_very_long_names_are_cut_and_stay_distinct():
+    a, b = "http://h.test/" + "長" * 300 + "a.html", "http://h.test/" + "長" * 300 + "b.html"
+    assert url_to_path(a) != url_to_path(b)
+    assert_safe(url_to_path(a))
+
+
+def test_a_name_that_is_also_a_folder_is_its_index(tmp_path):
+    (tmp_path / "h.test" / "news").mkdir(parents=True)
+    assert saved_file(tmp_path, "http://h.test/news") == tmp_path.resolve() / "h.test" / "news" / "index.html"
+
+
+segment = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(segment, min_size=1, max_size=5), st.none() | st.text(max_size=40))
+def test_any_url_maps_inside_the_folder_to_a_safe_name(tmp_path_factory, segments, query):
+    from urllib.parse import quote
+
+    url = "http://h.test/" + "/".join(quote(s, safe="") for s in segments) + (f"?{quote(query)}" if query else "")
+    relative = url_to_path(url)
+    assert_safe(relative)
+    root = tmp_path_factory.getbasetemp()
+    path = saved_file(root, url)
+    assert path is not None and path.is_relative_to(root.resolve())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(segment.filter(lambda s: s not in (".", "..") and not {"/", "\\"} & set(s)),
+                         min_size=1, max_size=3), min_size=2, max_size=6, unique_by=lambda s: tuple(s)))
+def test_distinct_urls_never_share_a_file(paths):
+    # Distinct paths, that is: "/a/../b" is "/b", and an escaped "/" or "\\" separates as the plain one does.
+    from urllib.parse import quote
+
+    urls = ["http://h.test/" + "/".join(quote(s, safe="") for s in p) for p in paths]
+    assert len({url_to_path(u) for u in urls}) == len(urls)

@@ -124,6 +124,10 @@ class HometownSpider(scrapy.Spider):
             # Pages lost on a broken walk back, filed only now that a page of
             # the article has told how many pages there are.
             yield from _lost_pages(article_url, lost)
+        # Mirror mode: the whole site too, after the links above so that theirs
+        # are the requests the dupefilter keeps.
+        for url in page.links:
+            yield self._request(url)
 
     def _follow_listing(self, page: ParsedPage) -> Iterator[Request]:
         if page.bar:
@@ -209,6 +213,7 @@ class HometownSpider(scrapy.Spider):
             links=links,
             is_last=next_url is None,
             total_pages=min(bar.total, self.max_article_pages) if bar and bar.total else None,
+            requisites=page.requisites,
         )
         # Every page's bar links most of the others: a page asks only for those
         # that the pages before it in this chain did not, so the dupefilter sees

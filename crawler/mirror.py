@@ -1,0 +1,210 @@
+"""Mirroring: the raw pages on disk in the replay layout, with an index; the whole exchange as WARC.
+
+- ``MirrorMiddleware`` (setting MIRROR_DIR) saves the body of every response,
+  byte for byte as served, under ``DIR/<host>/<path>`` and keeps
+  ``DIR/mirror-index.json``. Re-mirroring into the same folder rewrites only
+  the pages whose bytes changed.
+- ``RequisitesPipeline`` (MIRROR_REQUISITES) fetches each page's images and
+  stylesheets through Scrapy's FilesPipeline, so that the mirror reads offline.
+- ``WarcMiddleware`` (setting WARC_FILE) writes each request and response as
+  WARC 1.1 records with warcio, headers and body as received.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import datetime, timezone
+from http import HTTPStatus
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+from scrapy.pipelines.files import FilesPipeline
+
+from .items import PageItem
+from .replay import INDEX_FILE, saved_file, url_to_path
+
+_OUTCOMES = ("new", "changed", "unchanged", "failed")
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".part~")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+class MirrorMiddleware:
+    """Save every response's body under MIRROR_DIR; count pages new, changed, unchanged and failed.
+
+    Downloader middleware placed after the decompression and the retries, so it
+    sees each page once, as the server meant it (no Content-Encoding left).
+    """
+
+    def __init__(self, crawler, root: Path):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.root = root.resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        index = self.root / INDEX_FILE
+        self.index: dict[str, dict] = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
+        crawler.signals.connect(self.spider_closed, signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        root = crawler.settings.get("MIRROR_DIR")
+        if not root:
+            raise NotConfigured
+        return cls(crawler, Path(root))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        entry = {
+            "status": response.status,
+            "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,
+            "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        if not 200 <= response.status < 300:
+            self._count("failed")
+            self.index[response.url] = {**entry, "file": None}
+            return response
+        path = saved_file(self.root, response.url)
+        if path is None:  # url_to_path keeps every URL inside; this guards the guarantee
+            self.crawler.spider.logger.error("Not mirrored, its path would leave %s: %s", self.root, response.url)
+            self._count("failed")
+            return response
+        digest = hashlib.sha256(response.body).hexdigest()
+        if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+            self._count("unchanged")
+        else:
+            self._count("changed" if path.is_file() else "new")
+            self._make_room(path)
+            _write_atomically(path, response.body)
+        self.index[response.url] = {**entry, "file": path.relative_to(self.root).as_posix(), "sha256": digest}
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._count("failed")
+        self.index[request.url] = {"status": None, "error": f"{type(exception).__name__}: {exception}", "file": None,
+                                   "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+    def _make_room(self, path: Path) -> None:
+        """Create the page's folders; a file standing where a folder must go becomes its index.html."""
+        for parent in reversed(path.relative_to(self.root).parents[:-1]):
+            folder = self.root / parent
+            if folder.is_file():
+                moved = folder.with_name(folder.name + ".moving~")
+                os.replace(folder, moved)
+                folder.mkdir()
+                os.replace(moved, folder / "index.html")
+                for entry in self.index.values():
+                    if entry.get("file") == parent.as_posix():
+                        entry["file"] = f"{parent.as_posix()}/index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    def _count(self, outcome: str) -> None:
+        self.stats.inc_value(f"mirror/{outcome}")
+
+    def spider_closed(self, spider, reason):
+        _write_atomically(
+            self.root / INDEX_FILE, json.dumps(self.index, ensure_ascii=False, indent=0, sort_keys=True).encode()
+        )
+        counts = ", ".join(f"{self.stats.get_value(f'mirror/{o}', 0)} {o}" for o in _OUTCOMES)
+        spider.logger.info("Mirror %s: %s; index %s", self.root, counts, INDEX_FILE)
+
+
+class RequisitesPipeline(FilesPipeline):
+    """With MIRROR_REQUISITES, fetch each page's images and stylesheets into MIRROR_DIR.
+
+    Scrapy's FilesPipeline does the fetching (each file once per crawl, not
+    again for FILES_EXPIRES days); the MirrorMiddleware, which every response
+    passes, has already saved the bytes when the pipeline hears of them.
+    """
+
+    FILES_URLS_FIELD = "requisites"
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not (settings.get("MIRROR_DIR") and settings.getbool("MIRROR_REQUISITES")):
+            raise NotConfigured
+        return cls(str(Path(settings["MIRROR_DIR"]).resolve()), crawler=crawler)
+
+    def get_media_requests(self, item, info):
+        return super().get_media_requests(item, info) if isinstance(item, PageItem) else []
+
+    def file_path(self, request, response=None, info=None, *, item=None) -> str:
+        return url_to_path(request.url).as_posix()
+
+    async def media_downloaded(self, response, request, info, *, item=None):
+        if response.status != 200 or not response.body:
+            # A missing image is the site's fault, not an error of the crawl: Scrapy's
+            # own handling would log it with a traceback. The mirror counts it as failed.
+            info.spider.logger.warning("Requisite not mirrored: %s (HTTP %s)", request.url, response.status)
+            return {"url": request.url, "path": None, "checksum": None, "status": "failed"}
+        return await super().media_downloaded(response, request, info, item=item)
+
+    def file_downloaded(self, response, request, info, *, item=None) -> str:
+        return hashlib.md5(response.body).hexdigest()  # FilesPipeline's checksum, kept as it computes it
+
+
+class WarcMiddleware:
+    """Write every request and response to WARC_FILE as WARC 1.1 (gzip per record for ``.gz``).
+
+    Downloader middleware placed next to the downloader, so it sees each
+    response as received: before decompression, and every retry and redirect.
+    """
+
+    def __init__(self, crawler, path: Path):
+        from warcio.warcwriter import WARCWriter
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.stats = crawler.stats
+        self.file = path.open("ab")
+        self.writer = WARCWriter(self.file, gzip=path.name.endswith(".gz"), warc_version="1.1")
+        self.writer.write_record(self.writer.create_warcinfo_record(path.name, {
+            "software": "hometown-crawler (Scrapy)", "format": "WARC File Format 1.1",
+        }))
+        crawler.signals.connect(self.spider_closed, signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        path = crawler.settings.get("WARC_FILE")
+        if not path:
+            raise NotConfigured
+        return cls(crawler, Path(path))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        from io import BytesIO
+
+        from warcio.statusandheaders import StatusAndHeaders
+
+        parts = urlsplit(request.url)
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        request_headers = [("Host", parts.netloc), *_header_list(request.headers)]
+        self.writer.write_record(self.writer.create_warc_record(
+            request.url, "request", payload=BytesIO(request.body),
+            http_headers=StatusAndHeaders(f"{request.method} {target} HTTP/1.1", request_headers,
+                                          is_http_request=True),
+        ))
+        # Scrapy has undone the chunked transfer coding; the body is whole.
+        response_headers = [(k, v) for k, v in _header_list(response.headers) if k.lower() != "transfer-encoding"]
+        reason = HTTPStatus(response.status).phrase if response.status in HTTPStatus._value2member_map_ else ""
+        self.writer.write_record(self.writer.create_warc_record(
+            response.url, "response", payload=BytesIO(response.body),
+            http_headers=StatusAndHeaders(f"{response.status} {reason}".strip(), response_headers,
+                                          protocol="HTTP/1.1"),
+        ))
+        self.stats.inc_value("warc/responses")
+        return response
+
+    def spider_closed(self, spider, reason):
+        self.file.close()
+
+
+def _header_list(headers) -> list[tuple[str, str]]:
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, values in headers.items() for v in values]
