@@ -46,6 +46,12 @@ _AUTHOR = re.compile(r"作\s*者\s*[:：/]\s*([^\s|:：]+)")
 _TITLE_SUFFIX = re.compile(r"\s*[_\-|–—]\s*[^_\-|–—]*[家][鄉乡][網网].*$")
 
 
+def follow_all_links(settings) -> bool:
+    """FOLLOW_ALL_LINKS, which when unset is on in mirror mode (MIRROR_DIR)."""
+    value = settings.get("FOLLOW_ALL_LINKS")
+    return bool(settings.get("MIRROR_DIR")) if value is None else settings.getbool("FOLLOW_ALL_LINKS")
+
+
 @dataclass(frozen=True)
 class Extraction:
     """Where to look on a page; built from the settings of the same names."""
@@ -56,8 +62,9 @@ class Extraction:
     article_link_selector: str = ""
     article_link_min_chars: int = 8
     article_min_chars: int = 100
-    # Mirror mode: also every link and every image and stylesheet of the page.
+    # Also every link of the page (FOLLOW_ALL_LINKS), and its images and stylesheets (MIRROR_REQUISITES).
     all_links: bool = False
+    requisites: bool = False
 
     @classmethod
     def from_settings(cls, settings) -> Extraction:
@@ -68,7 +75,8 @@ class Extraction:
             article_link_selector=settings.get("ARTICLE_LINK_SELECTOR") or "",
             article_link_min_chars=settings.getint("ARTICLE_LINK_MIN_CHARS"),
             article_min_chars=settings.getint("ARTICLE_MIN_CHARS"),
-            all_links=bool(settings.get("MIRROR_DIR")),
+            all_links=follow_all_links(settings),
+            requisites=bool(settings.get("MIRROR_DIR")) and settings.getbool("MIRROR_REQUISITES"),
         )
 
 
@@ -371,6 +379,7 @@ def parse_page(response: TextResponse, extraction: Extraction, kind: str | None 
     page = ParsedPage(url=response.url, kind=kind, title=_title(response, extraction), bar=bar)
     if extraction.all_links:
         page.links = _absolute(response, response.xpath("//a/@href").getall())
+    if extraction.requisites:
         page.requisites = _absolute(
             response, response.xpath("//img/@src | //link[contains(@rel, 'stylesheet')]/@href").getall()
         )

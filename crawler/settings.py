@@ -71,9 +71,11 @@ DOWNLOADER_MIDDLEWARES = {
 
 # --- Mirroring ---------------------------------------------------------------
 # Save every response's body, byte for byte, under this folder in the replay
-# layout, with mirror-index.json. In mirror mode the spider follows every link
-# on the site, not only articles and page bars.
+# layout, with mirror-index.json.
 MIRROR_DIR = None
+# Follow every link on the site, not only article links and page bars. Unset:
+# on in mirror mode (a mirror is the whole site), off otherwise.
+FOLLOW_ALL_LINKS = None
 # Also fetch the images and stylesheets pages use (Scrapy's FilesPipeline).
 MIRROR_REQUISITES = False
 # Also write every request and response to this WARC 1.1 file (.warc.gz: gzipped).

@@ -17,66 +17,15 @@ import json
 import os
 import platform
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..cleaning import clean_text, strip_pinyin, to_simplified
 from ..replica import FIXTURES, HOST, generate, text_digest
-
-ROOT = FIXTURES.parent
-# The same for every crawl measured: fixed concurrency, no AutoThrottle, no telnet.
-CRAWL_SETTINGS = {
-    "CONCURRENT_REQUESTS": "16",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
-    "AUTOTHROTTLE_ENABLED": "False",
-    "DOWNLOAD_DELAY": "0",
-    "TELNETCONSOLE_ENABLED": "False",
-    "LOG_LEVEL": "INFO",
-}
-
-
-@dataclass
-class Run:
-    name: str
-    pages: int
-    seconds: float
-    cpu: float | None = None
-    rss_mb: float | None = None
-
-    @property
-    def pages_per_second(self) -> float:
-        return self.pages / self.seconds
-
-    def row(self) -> str:
-        cpu = f"{self.cpu * 1000 / self.pages:>9.2f}" if self.cpu is not None else f"{'-':>9}"
-        rss = f"{self.rss_mb:>9.0f}" if self.rss_mb is not None else f"{'-':>9}"
-        return f"{self.name:<28}{self.pages:>7}{self.seconds:>8.1f}{self.pages_per_second:>9.0f}{cpu}{rss}"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def measure_process(name: str, command: list[str], log: Path) -> Run:
-    """Run a Scrapy command; pages and time from its stats, CPU and peak RSS from the kernel."""
-    with log.open("w") as err:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    text = log.read_text(encoding="utf-8", errors="replace")
-    if process.returncode or "Traceback" in text:
-        sys.exit(f"{name} failed (exit {process.returncode}); see {log}")
-    pages = int(re.search(r"'response_received_count': (\d+)", text).group(1))
-    seconds = float(re.search(r"'elapsed_time_seconds': ([\d.]+)", text).group(1))
-    return Run(name, pages, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+from .common import CRAWL_SETTINGS, Run, measure_process, served
 
 
 def _site_paths(site: Path) -> list[str]:
@@ -158,19 +107,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"site: {args.articles} articles x {args.pages} pages, {count} pages written in "
           f"{time.perf_counter() - start:.1f} s")
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "crawler.replica", "serve", str(site), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port)).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        base = f"http://127.0.0.1:{port}/"
+    with served(site) as base:
+        port = int(base.rsplit(":", 1)[1].rstrip("/"))
         settings = [arg for name, value in CRAWL_SETTINGS.items() for arg in ("-s", f"{name}={value}")]
         scrapy = [sys.executable, "-m", "scrapy"]
         runs = [measure_server(port, _site_paths(site))]
@@ -192,9 +130,6 @@ def main(argv: list[str] | None = None) -> None:
             [*scrapy, "crawl", "hometown", "-a", f"replay={site}", "-O", str(work / "replay.jsonl"), *settings],
             work / "replay.log",
         ))
-    finally:
-        server.terminate()
-        server.wait()
 
     print(f"\n{'run':<28}{'pages':>7}{'wall s':>8}{'pages/s':>9}{'CPU s/1k':>9}{'RSS MB':>9}")
     for run in runs:

@@ -1,0 +1,107 @@
+"""Mirroring benchmark: ``python -m crawler.bench.mirror [--articles 200 --pages 10 --delay 0.1]``.
+
+Mirrors one generated replica served on 127.0.0.1 with the crawler and with
+``wget --mirror``, twice: served instantly, and with a fixed delay before every
+response (a server far away). Also mirrors the pages alone (no images and
+stylesheets) and runs the same crawl saving nothing, to show what saving costs. Prints files saved and wall time side by side, and
+whether the crawler saved every file wget saved. Needs wget on the PATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ..replay import INDEX_FILE
+from ..replica import generate
+from .common import ROOT, served
+
+# What the README recommends for mirroring: AutoThrottle stays on, aiming at 8
+# requests in flight, with no fixed delay on top.
+MIRROR_SETTINGS = {
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": "8",
+    "DOWNLOAD_DELAY": "0",
+    "TELNETCONSOLE_ENABLED": "False",
+    "STATE_FILE": "",
+}
+
+
+def saved_files(folder: Path) -> set[str]:
+    """Paths of the files saved under the one host folder in ``folder``, relative to it."""
+    hosts = [p for p in folder.iterdir() if p.is_dir()] if folder.is_dir() else []
+    return {p.relative_to(host).as_posix() for host in hosts for p in host.rglob("*") if p.is_file()}
+
+
+def timed(command: list[str], log: Path) -> float:
+    start = time.perf_counter()
+    with log.open("w") as out:
+        subprocess.run(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, check=False)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m crawler.bench.mirror", description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--pages", type=int, default=10)
+    parser.add_argument("--delay", type=float, default=0.1, help="seconds before each response (default 0.1)")
+    parser.add_argument("--keep", type=Path, help="write the site, mirrors and logs here and keep them")
+    args = parser.parse_args(argv)
+    wget = shutil.which("wget")
+    if not wget:
+        sys.exit("wget is not installed (Debian: apt-get install wget)")
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="hometown-mirror-bench-"))
+    site = work / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    count = generate(site, args.articles, args.pages)
+    version = subprocess.run([wget, "--version"], capture_output=True, text=True, check=False).stdout.splitlines()[0]
+    print(f"machine: {os.cpu_count()} CPUs, {platform.machine()}, {platform.python_implementation()} "
+          f"{platform.python_version()}; {version}")
+    print(f"site: {args.articles} articles x {args.pages} pages, {count} HTML pages plus images and a stylesheet")
+    settings = [arg for name, value in MIRROR_SETTINGS.items() for arg in ("-s", f"{name}={value}")]
+    scrapy = [sys.executable, "-m", "scrapy", "crawl", "hometown", *settings]
+
+    print(f"\n{'server':<12}{'run':<32}{'files':>7}{'wall s':>9}")
+    for delay in (0.0, args.delay):
+        label = "instant" if not delay else f"{delay * 1000:.0f} ms delay"
+        results = {}
+        with served(site, delay) as base:
+            for name in ("wget --mirror", "crawler, mirror", "crawler, mirror, pages only", "crawler, no mirror"):
+                target = work / f"{name.replace(', ', '-').replace(' ', '-')}-{label.replace(' ', '-')}"
+                shutil.rmtree(target, ignore_errors=True)
+                target.mkdir(parents=True)
+                if name.startswith("wget"):
+                    command = [wget, "--mirror", "--no-verbose", "--restrict-file-names=windows", "-e", "robots=on",
+                               f"--directory-prefix={target}", base]
+                elif name == "crawler, no mirror":  # the same pages as "pages only", nothing saved
+                    command = [*scrapy, "-a", f"start_url={base}", "-s", "FOLLOW_ALL_LINKS=True",
+                               "-O", str(target / "articles.jsonl")]
+                else:
+                    requisites = "False" if "pages only" in name else "True"
+                    command = [*scrapy, "-a", f"start_url={base}", "-s", f"MIRROR_DIR={target}",
+                               "-s", f"MIRROR_REQUISITES={requisites}", "-O", str(target / "articles.jsonl")]
+                seconds = timed(command, target.with_suffix(".log"))
+                files = saved_files(target)
+                files.discard(INDEX_FILE)
+                results[name] = (files, seconds)
+                shown = f"{len(files):>7}" if "no mirror" not in name else f"{'-':>7}"
+                print(f"{label:<12}{name:<32}{shown}{seconds:>9.1f}")
+        wget_files, wget_seconds = results["wget --mirror"]
+        mirror_files, mirror_seconds = results["crawler, mirror"]
+        missed = sorted(wget_files - mirror_files)
+        print(f"{label:<12}files wget saved that the crawler did not: {len(missed)} {missed[:5]}")
+        print(f"{label:<12}crawler mirror / wget wall time: {mirror_seconds / wget_seconds:.2f}")
+        pages_only = results["crawler, mirror, pages only"][1]
+        print(f"{label:<12}mirror (pages only) / no mirror wall time: {pages_only / results['crawler, no mirror'][1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
