@@ -49,6 +49,7 @@ class MirrorMiddleware:
         self.stats = crawler.stats
         self.root = root.resolve()
         self.root.mkdir(parents=True, exist_ok=True)
+        self._folders: set[Path] = set()  # made in this crawl: no need to look at the disk again
         index = self.root / INDEX_FILE
         self.index: dict[str, dict] = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
@@ -92,6 +93,8 @@ class MirrorMiddleware:
 
     def _make_room(self, path: Path) -> None:
         """Create the page's folders; a file standing where a folder must go becomes its index.html."""
+        if path.parent in self._folders:
+            return
         for parent in reversed(path.relative_to(self.root).parents[:-1]):
             folder = self.root / parent
             if folder.is_file():
@@ -103,6 +106,7 @@ class MirrorMiddleware:
                     if entry.get("file") == parent.as_posix():
                         entry["file"] = f"{parent.as_posix()}/index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._folders.add(path.parent)
 
     def _count(self, outcome: str) -> None:
         self.stats.inc_value(f"mirror/{outcome}")

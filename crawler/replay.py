@@ -85,9 +85,12 @@ def url_to_path(url: str) -> PurePosixPath:
 
 
 def saved_file(root: Path, url: str) -> Path | None:
-    """Where the page of ``url`` is (or goes) under ``root``; None if that would leave ``root``."""
+    """Where the page of ``url`` is (or goes) under ``root`` (a resolved path); None if that would leave it.
+
+    url_to_path never climbs; resolving catches a symbolic link inside ``root`` that points out of it.
+    """
     path = (root / url_to_path(url)).resolve()
-    if not path.is_relative_to(root.resolve()):
+    if not path.is_relative_to(root):
         return None
     if path.is_dir():
         return path / "index.html"

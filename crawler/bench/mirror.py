@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = [arg for name, value in MIRROR_SETTINGS.items() for arg in ("-s", f"{name}={value}")]
     scrapy = [sys.executable, "-m", "scrapy", "crawl", "hometown", *settings]
 
-    print(f"\n{'server':<12}{'run':<32}{'files':>7}{'wall s':>9}")
+    print(f"\n{'server':<14}{'run':<32}{'files':>7}{'wall s':>9}")
     for delay in (0.0, args.delay):
         label = "instant" if not delay else f"{delay * 1000:.0f} ms delay"
         results = {}
@@ -93,14 +93,14 @@ def main(argv: list[str] | None = None) -> None:
                 files.discard(INDEX_FILE)
                 results[name] = (files, seconds)
                 shown = f"{len(files):>7}" if "no mirror" not in name else f"{'-':>7}"
-                print(f"{label:<12}{name:<32}{shown}{seconds:>9.1f}")
+                print(f"{label:<14}{name:<32}{shown}{seconds:>9.1f}")
         wget_files, wget_seconds = results["wget --mirror"]
         mirror_files, mirror_seconds = results["crawler, mirror"]
         missed = sorted(wget_files - mirror_files)
-        print(f"{label:<12}files wget saved that the crawler did not: {len(missed)} {missed[:5]}")
-        print(f"{label:<12}crawler mirror / wget wall time: {mirror_seconds / wget_seconds:.2f}")
+        print(f"{label:<14}files wget saved that the crawler did not: {len(missed)} {missed[:5]}")
+        print(f"{label:<14}crawler mirror / wget wall time: {mirror_seconds / wget_seconds:.2f}")
         pages_only = results["crawler, mirror, pages only"][1]
-        print(f"{label:<12}mirror (pages only) / no mirror wall time: {pages_only / results['crawler, no mirror'][1]:.2f}")
+        print(f"{label:<14}mirror (pages only) / no mirror wall time: {pages_only / results['crawler, no mirror'][1]:.2f}")
 
 
 if __name__ == "__main__":
