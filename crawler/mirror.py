@@ -17,6 +17,7 @@ import json
 import os
 from datetime import datetime, timezone
 from http import HTTPStatus
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,6 +25,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.pipelines.files import FilesPipeline
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from .items import PageItem
 from .replay import INDEX_FILE, saved_file, url_to_path
@@ -162,8 +165,6 @@ class WarcMiddleware:
     """
 
     def __init__(self, crawler, path: Path):
-        from warcio.warcwriter import WARCWriter
-
         path.parent.mkdir(parents=True, exist_ok=True)
         self.stats = crawler.stats
         self.file = path.open("ab")
@@ -181,10 +182,6 @@ class WarcMiddleware:
         return cls(crawler, Path(path))
 
     def process_response(self, request: Request, response: Response) -> Response:
-        from io import BytesIO
-
-        from warcio.statusandheaders import StatusAndHeaders
-
         parts = urlsplit(request.url)
         target = parts.path or "/"
         if parts.query:

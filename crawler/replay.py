@@ -36,6 +36,7 @@ from urllib.parse import unquote, urlsplit
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.responsetypes import responsetypes
+from warcio.archiveiterator import ArchiveIterator
 
 INDEX_FILE = "mirror-index.json"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -128,10 +129,7 @@ class WarcSource:
     """The responses of a WARC file, found by URL (the last record of a URL wins)."""
 
     def __init__(self, path: str | Path):
-        from warcio.archiveiterator import ArchiveIterator
-
         self.path = Path(path)
-        self._iterator = ArchiveIterator
         self.offsets: dict[str, int] = {}
         with self.path.open("rb") as f:
             records = ArchiveIterator(f)
@@ -145,7 +143,7 @@ class WarcSource:
             return None
         with self.path.open("rb") as f:
             f.seek(offset)
-            record = next(iter(self._iterator(f)))
+            record = next(iter(ArchiveIterator(f)))
             headers = record.http_headers
             body = record.content_stream().read()  # chunked and content encodings undone
             content_type = headers.get_header("Content-Type") or "text/html"

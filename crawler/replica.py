@@ -193,11 +193,14 @@ class ReplicaServer:
     """HTTP/1.1 with keep-alive on 127.0.0.1, serving ``root/<host>/`` in the replay layout.
 
     ``delay`` seconds are waited before each response, as a far-away server would.
-    Runs in a thread of its own (``start``/``stop``) or in the foreground (``run``).
+    With ``validators`` (the default) pages carry ETag and Last-Modified and
+    conditional requests are answered 304. Runs in a thread of its own
+    (``start``/``stop``) or in the foreground (``run``).
     """
 
-    def __init__(self, root: Path, host: str = HOST, port: int = 0, delay: float = 0.0):
+    def __init__(self, root: Path, host: str = HOST, port: int = 0, delay: float = 0.0, validators: bool = True):
         self.root, self.host, self.port, self.delay = Path(root), host, port, delay
+        self.validators = validators
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -217,8 +220,8 @@ class ReplicaServer:
         validators = {
             "ETag": '"' + hashlib.sha256(body).hexdigest()[:16] + '"',
             "Last-Modified": formatdate(path.stat().st_mtime, usegmt=True),
-        }
-        if headers.get("if-none-match") == validators["ETag"]:
+        } if self.validators else {}
+        if validators and headers.get("if-none-match") == validators["ETag"]:
             return 304, validators, b""
         if content_type is None:
             # The charset only when it is true: a page in another encoding declares it in <meta>.

@@ -84,3 +84,18 @@ def test_every_page_discovered_is_in_exactly_one_place(hostile):
     assert written + missing + skipped == discovered
     assert written == run.stats["pages/article"]
     assert missing == run.stats["pages/failed"]
+
+
+def test_a_page_over_the_size_limit_is_recorded_missing(tmp_path_factory):
+    root = tmp_path_factory.mktemp("too-large")
+    generate_hostile(root)
+    server = HostileServer(root)
+    base = server.start()
+    try:
+        run = crawl_with_stats(root, "-a", f"start_url={base}/", "-s", f"MAX_ARTICLE_PAGES={PAGE_LIMIT}",
+                               "-s", f"DOWNLOAD_TIMEOUT={TIMEOUT}", "-s", "DOWNLOAD_MAXSIZE=5000000")
+    finally:
+        server.stop()
+    huge = next(r for r in run.records if r["url"] == f"{base}/hostile/huge.html")
+    assert huge["missing_pages"] == [1] and not huge["complete"]
+    assert "larger than download max size" in run.log

@@ -87,3 +87,18 @@ def test_runs_emit_only_new_changed_and_completed_articles(tmp_path, replica):
     # full=1 writes every article, the unchanged ones marked so.
     records, _, _ = crawl("-a", "full=1")
     assert len(records) == ARTICLES and {r["status"] for r in records} == {"unchanged"}
+
+
+def test_without_validators_the_first_page_is_compared_by_its_hash(tmp_path):
+    site = tmp_path / "site"
+    generate(site, 3, 4)
+    server = ReplicaServer(site, validators=False)
+    url = server.start() + "/"
+    try:
+        first, _, _ = crawl_with_stats(tmp_path, "-a", f"start_url={url}")
+        again, stats, _ = crawl_with_stats(tmp_path, "-a", f"start_url={url}")
+    finally:
+        server.stop()
+    assert len(first) == 3 and again == []
+    assert "downloader/response_status_count/304" not in stats
+    assert stats["articles/unchanged_first_page"] == 3 and stats["pages/skipped_known"] == 3 * 3
