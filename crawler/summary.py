@@ -52,9 +52,10 @@ class RunSummary:
 
     def _counts(self) -> str:
         get = self.stats.get_value
-        written = get("summary/articles_written", 0)
-        statuses = ", ".join(f"{s} {get(f'articles/{s}', 0)}" for s in _STATUSES)
-        return f"{written} articles written ({statuses}), {get('articles/incomplete', 0)} incomplete"
+        written = f"{get('summary/articles_written', 0)} articles written"
+        if getattr(self.crawler.spider, "article_state", None):  # no statuses without STATE_FILE
+            written += " (" + ", ".join(f"{s} {get(f'articles/{s}', 0)}" for s in _STATUSES) + ")"
+        return f"{written}, {get('articles/incomplete', 0)} incomplete"
 
     def log_progress(self):
         self.crawler.spider.logger.info(

@@ -155,6 +155,7 @@ class HometownSpider(scrapy.Spider):
         """Whether a known article's first page is as it was: 304, or the same bytes."""
         if response.status == 304 or sha256(response.body) == known.first_page_sha256:
             self.article_state.seen_unchanged(known.url)
+            self.crawler.stats.inc_value("articles/unchanged")
             self.crawler.stats.inc_value("articles/unchanged_first_page")
             self.crawler.stats.inc_value("pages/skipped_known", max(known.page_count - 1, 0))
             return True
