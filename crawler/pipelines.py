@@ -113,7 +113,12 @@ class MergePagesPipeline:
         self.store.close()
 
     def _flush(self):
-        """Pass the waiting articles through the pipelines after this one, then to the feeds."""
+        """Pass the waiting articles through the pipelines after this one, then to the feeds.
+
+        Scrapy has no way for a pipeline to emit an item of its own, so this does
+        what the scraper does with a returned item; the later pipelines (ours)
+        are synchronous.
+        """
         manager = self.crawler.engine.scraper.itemproc
         later = manager.middlewares[manager.middlewares.index(self) + 1 :]
         signal_args = {"response": None, "spider": self.crawler.spider}

@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each response")
     serve.add_argument("--hostile", action="store_true", help="inject the hostile replica's faults")
     args = parser.parse_args(argv)
-    from .hostile import HostileServer, generate_hostile
+    from .hostile import HostileServer, generate_hostile  # here: hostile.py builds on this module
 
     if args.command == "generate" and args.hostile:
         site = generate_hostile(args.dir)

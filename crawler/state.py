@@ -17,6 +17,8 @@ from pathlib import Path
 NEW, CHANGED, COMPLETED, UNCHANGED = "new", "changed", "completed", "unchanged"
 
 _SCHEMA = """
+PRAGMA journal_mode=WAL;
+PRAGMA synchronous=NORMAL;
 CREATE TABLE IF NOT EXISTS articles (
     url TEXT PRIMARY KEY,
     text_sha256 TEXT NOT NULL,

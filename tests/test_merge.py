@@ -69,3 +69,19 @@ def test_same_page_twice_is_kept_once():
     store.add(page(1, ["一。"], (2,)))
     pages = store.add(page(1, ["一。"], (2,)))
     assert len(pages) == 1
+
+
+def test_pages_waiting_on_disk_survive_the_process(tmp_path):
+    from crawler.merge import DiskPageStore
+
+    store = DiskPageStore(tmp_path / "merge.sqlite")
+    assert not is_whole(store.add(page(1, ["甲。"], (2, 3))))
+    assert not is_whole(store.add(page(3, ["丙。"], (1, 2), last=True)))
+    store.close()
+
+    resumed = DiskPageStore(tmp_path / "merge.sqlite")  # the crawl resumed with the same JOBDIR
+    assert resumed.article_urls() == [f"{U}_1.html"]
+    assert is_whole(resumed.add(page(2, ["乙。"], (1, 3))))
+    article = build_article(resumed.pop(f"{U}_1.html"))
+    assert article.text == "甲。\n乙。\n丙。" and article.complete
+    assert resumed.was_written(f"{U}_1.html") and resumed.article_urls() == []
