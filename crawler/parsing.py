@@ -329,15 +329,11 @@ def _article_links(response: TextResponse, bar_root, extraction: Extraction) -> 
             a for a in response.xpath("//body//a[@href]")
             if len(_normalize(a.xpath("string()").get(""))) >= extraction.article_link_min_chars
         ]
-    elements = [a.root for a in anchors]
-    links = []
-    for a in elements:
-        if bar_root is not None and (a is bar_root or bar_root in a.iterancestors()):
-            continue
-        href = a.get("href", "").strip()
-        if href and not href.lower().startswith(("javascript:", "mailto:", "#")):
-            links.append(response.urljoin(href))
-    return list(dict.fromkeys(links))
+    hrefs = [
+        a.root.get("href", "") for a in anchors
+        if bar_root is None or not (a.root is bar_root or bar_root in a.root.iterancestors())
+    ]
+    return _absolute(response, [h for h in hrefs if not h.strip().startswith("#")])
 
 
 def redecoded(response: TextResponse) -> TextResponse:
@@ -388,8 +384,7 @@ def parse_page(response: TextResponse, extraction: Extraction, kind: str | None 
         return page
     skip = {bar_root} if bar_root is not None and bar_root is not block else set()
     page.paragraphs = _lines(block, skip=skip)
-    images = (response.urljoin(src.strip()) for src in (img.get("src") or "" for img in block.iter("img")) if src.strip())
-    page.images = list(dict.fromkeys(u for u in images if not u.startswith("data:")))
+    page.images = _absolute(response, [img.get("src") or "" for img in block.iter("img")])
     info = _info_text(response, block, extraction)
     page.published = _published(info)
     author = _AUTHOR.search(info)
