@@ -2,7 +2,7 @@
 
 - ``MirrorMiddleware`` (setting MIRROR_DIR) saves the body of every response,
   byte for byte as served, under ``DIR/<host>/<path>`` and keeps
-  ``DIR/mirror-index.json``. Re-mirroring into the same folder rewrites only
+  ``DIR/mirror-index.sqlite``. Re-mirroring into the same folder rewrites only
   the pages whose bytes changed.
 - ``RequisitesPipeline`` (MIRROR_REQUISITES) fetches each page's images and
   stylesheets through Scrapy's FilesPipeline, so that the mirror reads offline.
@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -29,9 +28,13 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .items import PageItem
-from .replay import INDEX_FILE, saved_file, url_to_path
+from .replay import INDEX_FILE, MirrorIndex, saved_file, url_to_path
 
 _OUTCOMES = ("new", "changed", "unchanged", "failed")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -53,8 +56,7 @@ class MirrorMiddleware:
         self.root = root.resolve()
         self.root.mkdir(parents=True, exist_ok=True)
         self._folders: set[Path] = set()  # made in this crawl: no need to look at the disk again
-        index = self.root / INDEX_FILE
-        self.index: dict[str, dict] = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
+        self.index = MirrorIndex(self.root)
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
 
     @classmethod
@@ -68,11 +70,11 @@ class MirrorMiddleware:
         entry = {
             "status": response.status,
             "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,
-            "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "fetched_at": _now(),
         }
         if not 200 <= response.status < 300:
             self._count("failed")
-            self.index[response.url] = {**entry, "file": None}
+            self.index.put(response.url, **entry)
             return response
         path = saved_file(self.root, response.url)
         if path is None:  # url_to_path keeps every URL inside; this guards the guarantee
@@ -86,13 +88,12 @@ class MirrorMiddleware:
             self._count("changed" if path.is_file() else "new")
             self._make_room(path)
             _write_atomically(path, response.body)
-        self.index[response.url] = {**entry, "file": path.relative_to(self.root).as_posix(), "sha256": digest}
+        self.index.put(response.url, **entry, file=path.relative_to(self.root).as_posix(), sha256=digest)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         self._count("failed")
-        self.index[request.url] = {"status": None, "error": f"{type(exception).__name__}: {exception}", "file": None,
-                                   "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        self.index.put(request.url, error=f"{type(exception).__name__}: {exception}", fetched_at=_now())
 
     def _make_room(self, path: Path) -> None:
         """Create the page's folders; a file standing where a folder must go becomes its index.html."""
@@ -105,9 +106,7 @@ class MirrorMiddleware:
                 os.replace(folder, moved)
                 folder.mkdir()
                 os.replace(moved, folder / "index.html")
-                for entry in self.index.values():
-                    if entry.get("file") == parent.as_posix():
-                        entry["file"] = f"{parent.as_posix()}/index.html"
+                self.index.moved(parent.as_posix(), f"{parent.as_posix()}/index.html")
         path.parent.mkdir(parents=True, exist_ok=True)
         self._folders.add(path.parent)
 
@@ -115,9 +114,7 @@ class MirrorMiddleware:
         self.stats.inc_value(f"mirror/{outcome}")
 
     def spider_closed(self, spider, reason):
-        _write_atomically(
-            self.root / INDEX_FILE, json.dumps(self.index, ensure_ascii=False, indent=0, sort_keys=True).encode()
-        )
+        self.index.close()
         counts = ", ".join(f"{self.stats.get_value(f'mirror/{o}', 0)} {o}" for o in _OUTCOMES)
         spider.logger.info("Mirror %s: %s; index %s", self.root, counts, INDEX_FILE)
 

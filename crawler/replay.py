@@ -19,16 +19,16 @@ the layout of ``wget -x``, made safe for every common file system:
 - ``.`` and ``..`` segments, also written ``%2e%2e``, are resolved within the
   host's folder, never above it.
 
-Beside the pages, ``DIR/mirror-index.json`` (written by the mirror) tells the
+Beside the pages, ``DIR/mirror-index.sqlite`` (written by the mirror) tells the
 status and content type each page was served with.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import mimetypes
 import re
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -38,7 +38,7 @@ from scrapy.http import Request, Response
 from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
 
-INDEX_FILE = "mirror-index.json"
+INDEX_FILE = "mirror-index.sqlite"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _UNSAFE = re.compile(r'[%@<>:"|?*\\/\x00-\x1f\x7f]')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$", re.IGNORECASE)
@@ -98,6 +98,45 @@ def saved_file(root: Path, url: str) -> Path | None:
     return path
 
 
+class MirrorIndex:
+    """``DIR/mirror-index.sqlite``: for each URL fetched, its file, status, content type, fetch time and SHA-256.
+
+    SQLite, so that the mirror updates it page by page without holding it in
+    memory, and a crawl killed outright still leaves it up to its last page.
+    """
+
+    FIELDS = ("url", "file", "status", "content_type", "fetched_at", "sha256", "error")
+
+    def __init__(self, root: Path):
+        self._db = sqlite3.connect(Path(root) / INDEX_FILE)
+        self._db.executescript(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            "CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, file TEXT, status INTEGER,"
+            " content_type TEXT, fetched_at TEXT, sha256 TEXT, error TEXT);"
+        )
+
+    def get(self, url: str) -> dict | None:
+        row = self._db.execute(f"SELECT {', '.join(self.FIELDS)} FROM pages WHERE url = ?", (url,)).fetchone()
+        return dict(zip(self.FIELDS, row)) if row else None
+
+    def put(self, url: str, **fields) -> None:
+        """Record ``url`` as fetched now, replacing what was known of it."""
+        values = [url, *(fields.get(f) for f in self.FIELDS[1:])]
+        self._db.execute(f"INSERT OR REPLACE INTO pages VALUES ({', '.join('?' * len(values))})", values)
+        self._db.commit()
+
+    def moved(self, old_file: str, new_file: str) -> None:
+        self._db.execute("UPDATE pages SET file = ? WHERE file = ?", (new_file, old_file))
+        self._db.commit()
+
+    def entries(self) -> list[dict]:
+        rows = self._db.execute(f"SELECT {', '.join(self.FIELDS)} FROM pages ORDER BY url")
+        return [dict(zip(self.FIELDS, row)) for row in rows]
+
+    def close(self) -> None:
+        self._db.close()
+
+
 @dataclass
 class SavedResponse:
     status: int
@@ -112,17 +151,16 @@ class DirectorySource:
         self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise NotConfigured(f"replay source {root} is not a directory")
-        index = self.root / INDEX_FILE
-        self.index = json.loads(index.read_text(encoding="utf-8")) if index.is_file() else {}
+        self.index = MirrorIndex(self.root) if (self.root / INDEX_FILE).is_file() else None
 
     def get(self, url: str) -> SavedResponse | None:
         """The saved response for ``url``, or None when it was not saved."""
         path = saved_file(self.root, url)
         if path is None or not path.is_file():
             return None
-        entry = self.index.get(url, {})
+        entry = (self.index.get(url) if self.index else None) or {}
         content_type = entry.get("content_type") or mimetypes.guess_type(path.name)[0] or "text/html"
-        return SavedResponse(entry.get("status", 200), path.read_bytes(), {"Content-Type": content_type})
+        return SavedResponse(entry.get("status") or 200, path.read_bytes(), {"Content-Type": content_type})
 
 
 class WarcSource:

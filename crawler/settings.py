@@ -71,7 +71,7 @@ DOWNLOADER_MIDDLEWARES = {
 
 # --- Mirroring ---------------------------------------------------------------
 # Save every response's body, byte for byte, under this folder in the replay
-# layout, with mirror-index.json.
+# layout, with mirror-index.sqlite (URL -> file, status, content type, time, SHA-256).
 MIRROR_DIR = None
 # Follow every link on the site, not only article links and page bars. Unset:
 # on in mirror mode (a mirror is the whole site), off otherwise.

@@ -9,12 +9,19 @@ from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.mirror import MirrorMiddleware
-from crawler.replay import INDEX_FILE, url_to_path
+from crawler.replay import MirrorIndex, url_to_path
 from crawler.replica import HOST, ReplicaServer, generate, seed_lines
 
 from .conftest import crawl_with_stats
 
 GBK_URL = "/gbk/4600.html"
+
+
+def read_index(mirror):
+    index = MirrorIndex(mirror)
+    entries = {e["url"]: e for e in index.entries()}
+    index.close()
+    return entries
 
 
 def sha256(data: bytes) -> str:
@@ -65,7 +72,7 @@ def test_the_crawl_the_mirror_and_the_warc_give_the_same_articles(mirrored):
 
 def test_saved_bodies_are_the_bytes_the_server_sent(mirrored):
     site, mirror = mirrored["site"], mirrored["mirror"]
-    index = json.loads((mirror / INDEX_FILE).read_text(encoding="utf-8"))
+    index = read_index(mirror)
     saved = {url: entry for url, entry in index.items() if entry["file"]}
     assert len(saved) > 8 * 3
     for url, entry in saved.items():
@@ -79,14 +86,14 @@ def test_saved_bodies_are_the_bytes_the_server_sent(mirrored):
 
 
 def test_requisites_are_mirrored(mirrored):
-    index = json.loads((mirrored["mirror"] / INDEX_FILE).read_text(encoding="utf-8"))
+    index = read_index(mirrored["mirror"])
     base = mirrored["base"]
     assert index[f"{base}/templets/style/style.css"]["file"]
     assert index[f"{base}/uploads/allimg/10000.jpg"]["content_type"] == "image/jpeg"
 
 
 def test_the_warc_has_one_response_record_per_fetched_url(mirrored):
-    index = json.loads((mirrored["mirror"] / INDEX_FILE).read_text(encoding="utf-8"))
+    index = read_index(mirrored["mirror"])
     with mirrored["warc"].open("rb") as f:
         uris = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(f) if r.rec_type == "response"]
     assert sorted(uris) == sorted(index)
@@ -132,4 +139,41 @@ def test_no_url_makes_the_mirror_write_outside_its_folder(tmp_path, url):
     response = HtmlResponse(url, body=b"<html>page</html>", request=Request(url))
     middleware.process_response(response.request, response)
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert len(written) == 1 and written[0].is_relative_to(mirror / "h.test")
+    assert all(p.is_relative_to(mirror) for p in written)
+    pages = [p for p in written if not p.name.startswith("mirror-index")]
+    assert len(pages) == 1 and pages[0].is_relative_to(mirror / "h.test")
+
+
+def test_a_killed_mirror_crawl_leaves_an_index_that_matches_its_files(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import FAST, ROOT
+
+    site = tmp_path / "site"
+    generate(site, 10, 5)
+    server = ReplicaServer(site, delay=0.1)  # slow, so that the kill comes mid-crawl
+    base = server.start()
+    mirror = tmp_path / "mirror"
+    crawl = subprocess.Popen(
+        [sys.executable, "-m", "scrapy", "crawl", "hometown", "-a", f"start_url={base}/", *FAST,
+         "-s", "STATE_FILE=", "-s", f"MIRROR_DIR={mirror}", "-s", "CONCURRENT_REQUESTS=2",
+         "-O", str(tmp_path / "out.jsonl")],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(3)
+        crawl.send_signal(signal.SIGKILL)  # no chance to close anything
+        crawl.wait(timeout=10)
+    finally:
+        server.stop()
+    index = read_index(mirror)
+    files = {p.relative_to(mirror).as_posix() for p in (mirror / url_to_path(base).parts[0]).rglob("*") if p.is_file()}
+    assert 0 < len(files) < 10 * 5
+    indexed = {e["file"]: e for e in index.values() if e["file"]}
+    # The page being written at the very instant of the kill may have no entry yet.
+    assert set(indexed) <= files and len(files - set(indexed)) <= 1
+    for file, entry in indexed.items():
+        assert sha256((mirror / file).read_bytes()) == entry["sha256"]

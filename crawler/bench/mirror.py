@@ -19,7 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..replay import INDEX_FILE
 from ..replica import generate
 from .common import ROOT, served
 
@@ -90,7 +89,6 @@ def main(argv: list[str] | None = None) -> None:
                                "-s", f"MIRROR_REQUISITES={requisites}", "-O", str(target / "articles.jsonl")]
                 seconds = timed(command, target.with_suffix(".log"))
                 files = saved_files(target)
-                files.discard(INDEX_FILE)
                 results[name] = (files, seconds)
                 shown = f"{len(files):>7}" if "no mirror" not in name else f"{'-':>7}"
                 print(f"{label:<14}{name:<32}{shown}{seconds:>9.1f}")
