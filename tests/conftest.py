@@ -79,3 +79,13 @@ def crawl_with_stats(tmp_path, *args: str, out_name: str = "articles.jsonl") -> 
     stats = {k: int(v) for k, v in re.findall(r"'([^']+)': (\d+),?$", result.stderr, re.MULTILINE)}
     with out.open(encoding="utf-8") as f:
         return Crawl([json.loads(line) for line in f], stats, result.stderr)
+
+
+def wait_for(path: Path, timeout: float = 60) -> None:
+    """Wait until a file appears (a crawl's feed file appears when its spider opens)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.1)

@@ -150,7 +150,7 @@ def test_a_killed_mirror_crawl_leaves_an_index_that_matches_its_files(tmp_path):
     import sys
     import time
 
-    from .conftest import FAST, ROOT
+    from .conftest import FAST, ROOT, wait_for
 
     site = tmp_path / "site"
     generate(site, 10, 5)
@@ -164,7 +164,8 @@ def test_a_killed_mirror_crawl_leaves_an_index_that_matches_its_files(tmp_path):
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        time.sleep(3)
+        wait_for(tmp_path / "out.jsonl")  # the feed opens with the spider
+        time.sleep(2)
         crawl.send_signal(signal.SIGKILL)  # no chance to close anything
         crawl.wait(timeout=10)
     finally:

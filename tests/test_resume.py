@@ -8,7 +8,7 @@ import time
 
 from crawler.replica import ReplicaServer, generate
 
-from .conftest import FAST, ROOT, crawl
+from .conftest import FAST, ROOT, crawl, wait_for
 
 ARTICLES, PAGES = 20, 5
 
@@ -41,7 +41,8 @@ def test_stopped_and_resumed_crawl_writes_every_article_once(tmp_path):
         ]
         first = subprocess.Popen([*command, "-O", str(tmp_path / "part1.jsonl")], cwd=ROOT,
                                  stderr=subprocess.PIPE, text=True, errors="replace")
-        time.sleep(3)
+        wait_for(tmp_path / "part1.jsonl")  # the feed opens with the spider: Scrapy is handling signals
+        time.sleep(2)
         first.send_signal(signal.SIGINT)
         _, log = first.communicate(timeout=60)
         assert first.returncode == 0 and "Traceback" not in log, log[-3000:]
