@@ -76,7 +76,7 @@ def crawl_with_stats(tmp_path, *args: str, out_name: str = "articles.jsonl") -> 
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
-    stats = {k: int(v) for k, v in re.findall(r"'([^']+)': (\d+),?$", result.stderr, re.MULTILINE)}
+    stats = {k: int(v) for k, v in re.findall(r"'([^']+)': (\d+)[,}]?$", result.stderr, re.MULTILINE)}
     with out.open(encoding="utf-8") as f:
         return Crawl([json.loads(line) for line in f], stats, result.stderr)
 

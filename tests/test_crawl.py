@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from .conftest import FIXTURE_SITE, SITE_URL, crawl
+from .conftest import FIXTURE_SITE, SITE_URL, crawl, crawl_with_stats
 
 A = f"{SITE_URL}/html/2023/0628/4521"
 B = f"{SITE_URL}/html/2023/0618/4510.html"
@@ -166,3 +166,14 @@ def test_without_output_option_a_timestamped_feed_is_written(tmp_path):
     written = list((tmp_path / "output").glob("hometown-*.jsonl"))
     assert len(written) == 1
     assert '"title": "陽江市全民健身運動會開幕"' in written[0].read_text(encoding="utf-8")
+
+
+def test_the_run_ends_with_a_summary_and_shows_progress(tmp_path, site_server):
+    run = crawl_with_stats(tmp_path, "-a", f"start_url={site_server}/", "-s", "LOGSTATS_INTERVAL=0.2",
+                           "-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS=1")
+    assert "Progress: " in run.log  # at least once per LOGSTATS_INTERVAL while it runs
+    assert "Run summary (finished): 6 articles written (new 6, changed 0, completed 0, unchanged 0), 1 incomplete" in run.log
+    assert f"incomplete: {site_server}/html/2023/0705/4540.html missing pages [2]" in run.log
+    # The seed page alone has 305 readings (counted by hand); the other pages have more.
+    assert run.stats["cleaning/readings_stripped"] > 305
+    assert run.stats["summary/articles_written"] == 6 and run.stats["summary/incomplete_articles"] == 1
