@@ -85,17 +85,15 @@ def url_to_path(url: str) -> PurePosixPath:
     return PurePosixPath(safe_name(host), *names)
 
 
-def saved_file(root: Path, url: str) -> Path | None:
-    """Where the page of ``url`` is (or goes) under ``root`` (a resolved path); None if that would leave it.
+def saved_file(root: Path, url: str) -> Path:
+    """Where the page of ``url`` is (or goes) under ``root``.
 
-    url_to_path never climbs; resolving catches a symbolic link inside ``root`` that points out of it.
+    url_to_path gives only safe names and never a ``..``, so this is always
+    inside ``root`` without asking the file system (the mirror calls it for
+    every page); a name that is a folder means that folder's index.html.
     """
-    path = (root / url_to_path(url)).resolve()
-    if not path.is_relative_to(root):
-        return None
-    if path.is_dir():
-        return path / "index.html"
-    return path
+    path = root / url_to_path(url)
+    return path / "index.html" if path.is_dir() else path
 
 
 class MirrorIndex:
@@ -156,7 +154,7 @@ class DirectorySource:
     def get(self, url: str) -> SavedResponse | None:
         """The saved response for ``url``, or None when it was not saved."""
         path = saved_file(self.root, url)
-        if path is None or not path.is_file():
+        if not path.is_file():
             return None
         entry = (self.index.get(url) if self.index else None) or {}
         content_type = entry.get("content_type") or mimetypes.guess_type(path.name)[0] or "text/html"
