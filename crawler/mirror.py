@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from datetime import datetime, timezone
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.pipelines.files import FilesPipeline
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -43,6 +47,13 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+class SavedPage(NamedTuple):
+    outcome: str  # new, changed or unchanged
+    file: str  # relative to the mirror folder
+    sha256: str
+    moved: list[tuple[str, str]]  # files that had to become folders: (old, new) relative paths
+
+
 class MirrorMiddleware:
     """Save every response's body under MIRROR_DIR; count pages new, changed, unchanged and failed.
 
@@ -56,6 +67,7 @@ class MirrorMiddleware:
         self.root = root.resolve()
         self.root.mkdir(parents=True, exist_ok=True)
         self._folders: set[Path] = set()  # made in this crawl: no need to look at the disk again
+        self._folders_lock = threading.Lock()
         self.index = MirrorIndex(self.root)
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
 
@@ -66,7 +78,7 @@ class MirrorMiddleware:
             raise NotConfigured
         return cls(crawler, Path(root))
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         entry = {
             "status": response.status,
             "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,
@@ -76,35 +88,48 @@ class MirrorMiddleware:
             self._count("failed")
             self.index.put(response.url, **entry)
             return response
-        path = saved_file(self.root, response.url)
-        digest = hashlib.sha256(response.body).hexdigest()
-        if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
-            self._count("unchanged")
-        else:
-            self._count("changed" if path.is_file() else "new")
-            self._make_room(path)
-            _write_atomically(path, response.body)
-        self.index.put(response.url, **entry, file=path.relative_to(self.root).as_posix(), sha256=digest)
+        # Hashing and writing happen in a thread: the crawl goes on parsing meanwhile.
+        saved = await maybe_deferred_to_future(deferToThread(self.save, response.url, response.body))
+        self._count(saved.outcome)
+        for old, new in saved.moved:
+            self.index.moved(old, new)
+        self.index.put(response.url, **entry, file=saved.file, sha256=saved.sha256)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         self._count("failed")
         self.index.put(request.url, error=f"{type(exception).__name__}: {exception}", fetched_at=_now())
 
-    def _make_room(self, path: Path) -> None:
+    def save(self, url: str, body: bytes) -> SavedPage:
+        """Write ``body`` as the page of ``url`` unless the same bytes are there already. Thread-safe."""
+        path = saved_file(self.root, url)
+        digest = hashlib.sha256(body).hexdigest()
+        moved: list[tuple[str, str]] = []
+        if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+            outcome = "unchanged"
+        else:
+            outcome = "changed" if path.is_file() else "new"
+            with self._folders_lock:
+                moved = self._make_room(path)
+            _write_atomically(path, body)
+        return SavedPage(outcome, path.relative_to(self.root).as_posix(), digest, moved)
+
+    def _make_room(self, path: Path) -> list[tuple[str, str]]:
         """Create the page's folders; a file standing where a folder must go becomes its index.html."""
+        moved = []
         if path.parent in self._folders:
-            return
+            return moved
         for parent in reversed(path.relative_to(self.root).parents[:-1]):
             folder = self.root / parent
             if folder.is_file():
-                moved = folder.with_name(folder.name + ".moving~")
-                os.replace(folder, moved)
+                moving = folder.with_name(folder.name + ".moving~")
+                os.replace(folder, moving)
                 folder.mkdir()
-                os.replace(moved, folder / "index.html")
-                self.index.moved(parent.as_posix(), f"{parent.as_posix()}/index.html")
+                os.replace(moving, folder / "index.html")
+                moved.append((parent.as_posix(), f"{parent.as_posix()}/index.html"))
         path.parent.mkdir(parents=True, exist_ok=True)
         self._folders.add(path.parent)
+        return moved
 
     def _count(self, outcome: str) -> None:
         self.stats.inc_value(f"mirror/{outcome}")

@@ -4,7 +4,6 @@ import hashlib
 import json
 
 import pytest
-from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
@@ -136,8 +135,8 @@ def test_no_url_makes_the_mirror_write_outside_its_folder(tmp_path, url):
     mirror = tmp_path / "mirror"
     crawler = get_crawler(settings_dict={"MIRROR_DIR": str(mirror)})
     middleware = MirrorMiddleware.from_crawler(crawler)
-    response = HtmlResponse(url, body=b"<html>page</html>", request=Request(url))
-    middleware.process_response(response.request, response)
+    saved = middleware.save(url, b"<html>page</html>")
+    assert saved.outcome == "new" and (mirror / saved.file).read_bytes() == b"<html>page</html>"
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert all(p.is_relative_to(mirror) for p in written)
     pages = [p for p in written if not p.name.startswith("mirror-index")]
