@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -149,6 +150,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name:<32}{throughput(function, sample):>8.1f}")
 
     baseline, full, replay = runs[1:]
+    if not args.keep:
+        shutil.rmtree(work)
     print(f"\nfull/baseline peak RSS: {full.rss_mb / baseline.rss_mb:.2f}")
     print(f"full/baseline pages/s: {full.pages_per_second / baseline.pages_per_second:.2f}")
     print(f"replay/full pages/s: {replay.pages_per_second / full.pages_per_second:.2f}")
