@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 from datetime import datetime, timezone
 from http import HTTPStatus
 from io import BytesIO
@@ -26,8 +25,6 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.pipelines.files import FilesPipeline
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.threads import deferToThread
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -67,7 +64,6 @@ class MirrorMiddleware:
         self.root = root.resolve()
         self.root.mkdir(parents=True, exist_ok=True)
         self._folders: set[Path] = set()  # made in this crawl: no need to look at the disk again
-        self._folders_lock = threading.Lock()
         self.index = MirrorIndex(self.root)
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
 
@@ -78,7 +74,7 @@ class MirrorMiddleware:
             raise NotConfigured
         return cls(crawler, Path(root))
 
-    async def process_response(self, request: Request, response: Response) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response:
         entry = {
             "status": response.status,
             "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,
@@ -88,8 +84,10 @@ class MirrorMiddleware:
             self._count("failed")
             self.index.put(response.url, **entry)
             return response
-        # Hashing and writing happen in a thread: the crawl goes on parsing meanwhile.
-        saved = await maybe_deferred_to_future(deferToThread(self.save, response.url, response.body))
+        # On the reactor thread: in a worker thread the save waits for the GIL while
+        # the crawl parses, and holds the request's download slot all that time
+        # (measured: 1.30 × the crawl's wall time served instantly, against 1.1).
+        saved = self.save(response.url, response.body)
         self._count(saved.outcome)
         for old, new in saved.moved:
             self.index.moved(old, new)
@@ -101,7 +99,7 @@ class MirrorMiddleware:
         self.index.put(request.url, error=f"{type(exception).__name__}: {exception}", fetched_at=_now())
 
     def save(self, url: str, body: bytes) -> SavedPage:
-        """Write ``body`` as the page of ``url`` unless the same bytes are there already. Thread-safe."""
+        """Write ``body`` as the page of ``url`` unless the same bytes are there already."""
         path = saved_file(self.root, url)
         digest = hashlib.sha256(body).hexdigest()
         moved: list[tuple[str, str]] = []
@@ -109,8 +107,7 @@ class MirrorMiddleware:
             outcome = "unchanged"
         else:
             outcome = "changed" if path.is_file() else "new"
-            with self._folders_lock:
-                moved = self._make_room(path)
+            moved = self._make_room(path)
             _write_atomically(path, body)
         return SavedPage(outcome, path.relative_to(self.root).as_posix(), digest, moved)
 
