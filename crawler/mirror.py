@@ -103,10 +103,11 @@ class MirrorMiddleware:
         path = saved_file(self.root, url)
         digest = hashlib.sha256(body).hexdigest()
         moved: list[tuple[str, str]] = []
-        if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+        exists = path.is_file()
+        if exists and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
             outcome = "unchanged"
         else:
-            outcome = "changed" if path.is_file() else "new"
+            outcome = "changed" if exists else "new"
             moved = self._make_room(path)
             _write_atomically(path, body)
         return SavedPage(outcome, path.relative_to(self.root).as_posix(), digest, moved)
