@@ -21,7 +21,9 @@ from opencc import OpenCC
 from pypinyin.contrib.tone_convert import to_normal
 from pypinyin.pinyin_dict import pinyin_dict
 
-__all__ = ["clean_text", "is_page_bar", "strip_disclaimer", "strip_pinyin", "to_simplified"]
+from .pagebar import is_page_bar
+
+__all__ = ["clean_text", "is_boilerplate", "strip_disclaimer", "strip_pinyin", "to_simplified"]
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 TONED_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -131,18 +133,14 @@ def strip_disclaimer(text: str) -> str:
 
 
 _PARAGRAPH_START = re.compile(r"^(?:[\s\u3000\xa0]|&nbsp;?)+")
-PREV_WORDS = ("上一頁", "上一页", "上頁", "上页")
-NEXT_WORDS = ("下一頁", "下一页", "下頁", "下页")
-# A line that is nothing but a page bar: 上一頁 [1] [2] … [10] 下一頁 (共10頁).
-_PAGE_BAR_LINE = re.compile(
-    "(?:" + "|".join(PREV_WORDS + NEXT_WORDS) + r"|首[頁页]|尾[頁页]|末[頁页]|共\s*\d+\s*[頁页][:：]?"
-    r"|\[\s*\d+\s*\]|\d+|…+|\.{2,}|[\s\u3000\xa0|])+"
-)
+_COPYRIGHT = re.compile(r"©|&copy;|copyright|版權所有|版权所有|ICP[備备證证]|公網安備|公网安备|all rights reserved", re.IGNORECASE)
 
 
-def is_page_bar(line: str) -> bool:
-    """Whether ``line`` is a page bar and nothing else (it names 上一頁 or 下一頁)."""
-    return bool(_PAGE_BAR_LINE.fullmatch(line)) and any(w in line for w in PREV_WORDS + NEXT_WORDS)
+def is_boilerplate(text: str) -> bool:
+    """Whether a piece of page text is nothing but the source line, the disclaimer or a copyright notice."""
+    if len(text) < 200 and _COPYRIGHT.search(text):
+        return True
+    return "源" in text and not strip_disclaimer(text).strip()
 
 
 def clean_text(text: str) -> str:

@@ -17,6 +17,7 @@ import os
 from datetime import datetime, timezone
 from http import HTTPStatus
 from io import BytesIO
+from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -75,6 +76,11 @@ class MirrorMiddleware:
         return cls(crawler, Path(root))
 
     def process_response(self, request: Request, response: Response) -> Response:
+        # The redirects that led here, so that a replay follows them as the crawl did.
+        chain = [*request.meta.get("redirect_urls", []), response.url]
+        for (source, target), status in zip(pairwise(chain), request.meta.get("redirect_reasons", [])):
+            self.index.put(source, status=status if isinstance(status, int) else 301, location=target,
+                           fetched_at=_now())
         entry = {
             "status": response.status,
             "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,

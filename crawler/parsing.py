@@ -1,55 +1,41 @@
-"""Page parsing: one response in, the page's fields out. A pure function of the response.
+"""Page parsing: one response in, the page's fields and its kind out. A pure function of the response.
 
 Nothing here depends on the site's CSS classes: content selectors come from
-settings, and when none matches, the block holding the most non-link text is
-taken as the body. The page bar is found by its words (上一頁/下一頁, Simplified
-上一页/下一页) and its numbers (``[n]`` or bare ``n``), wherever it sits.
+settings, and when none matches, the body is the block holding the most prose
+that is neither navigation, nor a list of links, nor the site's boilerplate.
+Which kind of page it is (article, listing or other) is decided in
+``crawler.kind`` from signals read here.
 """
 
 from __future__ import annotations
 
-import functools
+import json
 import re
-from collections import Counter
-from collections.abc import Iterator
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from scrapy.http import TextResponse
 from w3lib.encoding import html_body_declared_encoding
-from w3lib.url import canonicalize_url as _canonicalize_url
 
-from .cleaning import NEXT_WORDS, PREV_WORDS
+from .cleaning import is_boilerplate
+from .kind import ARTICLE, LISTING, OTHER, Evidence, Signal, decide
+from .links import Item, analyse_links, inside_any
+from .markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, lines, normalize, own_texts, text_of
+from .pagebar import PageBar, find_bar
 
-ARTICLE = "article"
-LISTING = "listing"
+__all__ = ["ARTICLE", "LISTING", "OTHER", "Extraction", "ParsedPage", "parse_page", "redecoded"]
 
-_SKIP_TAGS = {"script", "style", "noscript", "iframe", "select", "option", "button", "textarea", "template"}
-_INLINE_TAGS = {"a", "b", "strong", "i", "em", "u", "span", "font", "small", "big", "sub", "sup", "label", "p"}
-_BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table",
-    "tr", "td", "th", "section", "article", "blockquote", "center", "pre", "hr", "header", "footer",
-    "form", "main", "aside", "nav", "figure", "figcaption", "address",
-}
-_SPACE = re.compile(r"[\s\u3000\xa0]+")
-_BAR_WORDS = PREV_WORDS + NEXT_WORDS
-_FIRST = re.compile(r"^(?:首[頁页]|第一[頁页])$")
-_NUMBER = re.compile(r"^\[?\s*(\d{1,4})\s*\]?$")
-_TOTAL = re.compile(r"共\s*(\d{1,4})\s*[頁页]")
-_LABEL_DECORATION = "<>«»‹›【】·| "
-_BAR_NOISE = re.compile(
-    "|".join(_BAR_WORDS) + r"|首[頁页]|尾[頁页]|末[頁页]|共\s*\d+\s*[頁页]|\[?\s*\d+\s*\]?|[\s\u3000\xa0:：|….\-<>«»‹›【】·]"
-)
-# No page bar is longer than this, even one listing a hundred page numbers.
-_BAR_MAX_CHARS = 800
+_PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "blockquote", "pre", "figcaption",
+                             "caption", "address"})
+_SENTENCE_MARKS = re.compile(r"[，。！？；、,!?;]")
+_SENTENCE_END = re.compile(r"[。！？!?]")
 _DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _AUTHOR = re.compile(r"作\s*者\s*[:：/]\s*([^\s|:：]+)")
-_TITLE_SUFFIX = re.compile(r"\s*[_\-|–—]\s*[^_\-|–—]*[家][鄉乡][網网].*$")
-
-
-def follow_all_links(settings) -> bool:
-    """FOLLOW_ALL_LINKS, which when unset is on in mirror mode (MIRROR_DIR)."""
-    value = settings.get("FOLLOW_ALL_LINKS")
-    return bool(settings.get("MIRROR_DIR")) if value is None else settings.getbool("FOLLOW_ALL_LINKS")
+_BYLINE_WORDS = re.compile("作者|來源|来源|記者|记者|編輯|编辑|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员")
+_READING = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\)")
+_TITLE_PARTS = re.compile(r"\s*[_|–—]\s*|\s+-\s+")
+_SIBLING_SHARE = 0.3  # a sibling block with this share of the best block's prose is part of the body too
+_BYLINE_MAX_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -57,11 +43,11 @@ class Extraction:
     """Where to look on a page; built from the settings of the same names."""
 
     content_selectors: tuple[str, ...] = ()
-    title_selectors: tuple[str, ...] = ("h1", "title")
+    title_selectors: tuple[str, ...] = ()
     info_selectors: tuple[str, ...] = ()
     article_link_selector: str = ""
-    article_link_min_chars: int = 8
-    article_min_chars: int = 100
+    article_url_pattern: str = ""
+    listing_url_pattern: str = ""
     # Also every link of the page (FOLLOW_ALL_LINKS), and its images and stylesheets (MIRROR_REQUISITES).
     all_links: bool = False
     requisites: bool = False
@@ -73,267 +59,37 @@ class Extraction:
             title_selectors=tuple(settings.getlist("TITLE_SELECTORS")),
             info_selectors=tuple(settings.getlist("INFO_SELECTORS")),
             article_link_selector=settings.get("ARTICLE_LINK_SELECTOR") or "",
-            article_link_min_chars=settings.getint("ARTICLE_LINK_MIN_CHARS"),
-            article_min_chars=settings.getint("ARTICLE_MIN_CHARS"),
+            article_url_pattern=settings.get("ARTICLE_URL_PATTERN") or "",
+            listing_url_pattern=settings.get("LISTING_URL_PATTERN") or "",
             all_links=follow_all_links(settings),
             requisites=bool(settings.get("MIRROR_DIR")) and settings.getbool("MIRROR_REQUISITES"),
         )
 
 
-@dataclass
-class PageBar:
-    """The page's place in its article, read from the page bar."""
-
-    current: int | None = None
-    total: int | None = None
-    links: dict[int, str] = field(default_factory=dict)  # other pages by number
-    prev_url: str | None = None
-    next_url: str | None = None
-    first_url: str | None = None
-
-    @property
-    def is_last(self) -> bool:
-        return self.next_url is None
+def follow_all_links(settings) -> bool:
+    """FOLLOW_ALL_LINKS, which when unset is on in mirror mode (MIRROR_DIR)."""
+    value = settings.get("FOLLOW_ALL_LINKS")
+    return bool(settings.get("MIRROR_DIR")) if value is None else settings.getbool("FOLLOW_ALL_LINKS")
 
 
 @dataclass
 class ParsedPage:
+    """One page as the parser read it. ``kind`` and ``signals`` say what it is and why."""
+
     url: str
     kind: str
+    signals: list[Signal] = field(default_factory=list)
     title: str = ""
     paragraphs: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     author: str | None = None
     published: str | None = None
     bar: PageBar | None = None
-    article_links: list[str] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)  # every link, in mirror mode
-    requisites: list[str] = field(default_factory=list)  # images and stylesheets, in mirror mode
-
-
-# The same page-bar URLs come back on every page of an article.
-canonicalize_url = functools.lru_cache(maxsize=4096)(_canonicalize_url)
-
-
-def _normalize(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
-
-
-def _is_element(node) -> bool:
-    return isinstance(node.tag, str)
-
-
-def _own_texts(root) -> Iterator[tuple[object, str]]:
-    """(owner element, text) for every text node under root, scripts and styles left out."""
-    if not _is_element(root) or root.tag in _SKIP_TAGS:
-        return
-    if root.text:
-        yield root, root.text
-    for child in root:
-        yield from _own_texts(child)
-        if child.tail:
-            yield root, child.tail
-
-
-def _inside_link(el) -> bool:
-    return el.tag == "a" or any(a.tag == "a" for a in el.iterancestors())
-
-
-def _lines(root, skip=()) -> list[str]:
-    """The text of ``root`` as lines, a new line at each block element and <br>."""
-    out: list[str] = []
-
-    def walk(el) -> None:
-        if not _is_element(el) or el.tag in _SKIP_TAGS or el in skip:
-            return
-        block = el.tag in _BLOCK_TAGS
-        if block:
-            out.append("\n")
-        if el.text:
-            out.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                out.append(child.tail)
-        if block:
-            out.append("\n")
-
-    walk(root)
-    return [line.strip() for line in "".join(out).split("\n") if line.strip()]
-
-
-def _densest_block(root):
-    """The element whose own paragraphs hold the most non-link text."""
-    score: Counter = Counter()
-    for owner, text in _own_texts(root):
-        if _inside_link(owner):
-            continue
-        container = owner
-        while container.tag in _INLINE_TAGS and container.getparent() is not None:
-            container = container.getparent()
-        score[container] += len(text.strip())
-    if not score:
-        return root
-    return score.most_common(1)[0][0]
-
-
-def _text_and_link_lengths(el) -> tuple[int, int]:
-    """Characters of text outside links and inside them, in one walk."""
-    lengths = [0, 0]
-    for owner, text in _own_texts(el):
-        lengths[_inside_link(owner)] += len(text.strip())
-    return lengths[0], lengths[1]
-
-
-_BAR_WORD = re.compile("|".join(_BAR_WORDS))
-
-
-def _bar_word_owners(root) -> Iterator[object]:
-    """Elements owning a text that holds a bar word, outside scripts and styles."""
-    for node in root.iter():
-        owners = []
-        if _is_element(node) and node.text and _BAR_WORD.search(node.text):
-            owners.append(node)
-        if node.tail and node is not root and _BAR_WORD.search(node.tail):
-            owners.append(node.getparent())
-        for owner in owners:
-            if owner.tag not in _SKIP_TAGS and not any(a.tag in _SKIP_TAGS for a in owner.iterancestors()):
-                yield owner
-
-
-def _find_bar(root, url: str, urljoin) -> tuple[object | None, PageBar | None]:
-    """Locate the page bar by its 上一頁/下一頁 words and read it."""
-    for owner in _bar_word_owners(root):
-        bar_root = owner
-        while bar_root.getparent() is not None and bar_root.getparent().tag not in ("body", "html"):
-            parent = bar_root.getparent()
-            if not _only_bar(parent):
-                break
-            bar_root = parent
-        bar = _read_bar(bar_root, url, urljoin)
-        if bar is not None:
-            return bar_root, bar
-    return None, None
-
-
-def _only_bar(el) -> bool:
-    texts, size = [], 0
-    for _, text in _own_texts(el):
-        texts.append(text)
-        size += len(text)
-        if size > _BAR_MAX_CHARS:  # a whole article body is not read to the end
-            return False
-    return not _BAR_NOISE.sub("", "".join(texts))
-
-
-def _read_bar(bar_root, url: str, urljoin) -> PageBar | None:
-    here = canonicalize_url(url)
-    bar = PageBar()
-    plain_numbers: list[int] = []
-    has_link = False
-    for owner, text in _own_texts(bar_root):
-        link = next((a for a in [owner, *owner.iterancestors()] if a.tag == "a" and a.get("href")), None)
-        label = _normalize(text).strip(_LABEL_DECORATION)
-        if link is None:
-            plain_numbers += [int(m.group(1)) for m in map(_NUMBER.match, label.split(" ")) if m]
-            if total := _TOTAL.search(label):
-                bar.total = int(total.group(1))
-            continue
-        href = link.get("href").strip()
-        if href.lower().startswith(("javascript:", "mailto:")):
-            continue
-        target = urljoin(href)
-        has_link = True
-        if label in PREV_WORDS:
-            bar.prev_url = target
-        elif label in NEXT_WORDS:
-            bar.next_url = target
-        elif _FIRST.match(label):
-            bar.first_url = target
-        elif number := _NUMBER.match(label):
-            n = int(number.group(1))
-            if canonicalize_url(target) == here:
-                plain_numbers.append(n)
-            else:
-                bar.links[n] = target
-        elif total := _TOTAL.search(label):
-            bar.total = int(total.group(1))
-    if not has_link and not plain_numbers:
-        return None
-    if bar.prev_url and canonicalize_url(bar.prev_url) == here:
-        bar.prev_url = None
-    if bar.next_url and canonicalize_url(bar.next_url) == here:
-        bar.next_url = None
-    bar.current = _current_page(bar, plain_numbers)
-    return bar
-
-
-def _current_page(bar: PageBar, plain_numbers: list[int]) -> int | None:
-    if len(set(plain_numbers)) == 1:
-        return plain_numbers[0]
-    by_url = {canonicalize_url(u): n for n, u in bar.links.items()}
-    if bar.prev_url and canonicalize_url(bar.prev_url) in by_url:
-        return by_url[canonicalize_url(bar.prev_url)] + 1
-    if bar.next_url and canonicalize_url(bar.next_url) in by_url:
-        return by_url[canonicalize_url(bar.next_url)] - 1
-    if bar.prev_url is None and bar.next_url is not None:
-        return 1
-    return None
-
-
-def _title(response: TextResponse, extraction: Extraction) -> str:
-    for selector in extraction.title_selectors:
-        for text in response.css(selector).xpath("string()").getall():
-            text = _normalize(text)
-            if text:
-                return _TITLE_SUFFIX.sub("", text) if selector == "title" else text
-    return ""
-
-
-def _published(text: str) -> str | None:
-    match = _DATE.search(text)
-    if not match:
-        return None
-    year, month, day, hour, minute, second = match.groups()
-    date = f"{year}-{int(month):02d}-{int(day):02d}"
-    if hour is None:
-        return date
-    return f"{date}T{int(hour):02d}:{minute}" + (f":{second}" if second else "")
-
-
-def _info_text(response: TextResponse, body, extraction: Extraction) -> str:
-    for selector in extraction.info_selectors:
-        texts = response.css(selector).xpath("string()").getall()
-        if texts:
-            return " ".join(_normalize(t) for t in texts)
-    # Unknown markup: the few elements just before the body usually carry the byline.
-    previous = [el for el in body.itersiblings(preceding=True) if _is_element(el)][:3]
-    return " ".join(" ".join(_lines(el)) for el in previous)
-
-
-def _body(response: TextResponse, root, extraction: Extraction) -> tuple[object, bool]:
-    """The body block, and whether a content selector found it."""
-    for selector in extraction.content_selectors:
-        matches = response.css(selector)
-        if matches:
-            best = max(matches, key=lambda s: len(s.xpath("string()").get("")))
-            return best.root, True
-    return _densest_block(root), False
-
-
-def _article_links(response: TextResponse, bar_root, extraction: Extraction) -> list[str]:
-    if extraction.article_link_selector:
-        anchors = response.css(extraction.article_link_selector).xpath("descendant-or-self::a[@href]")
-    else:
-        anchors = [
-            a for a in response.xpath("//body//a[@href]")
-            if len(_normalize(a.xpath("string()").get(""))) >= extraction.article_link_min_chars
-        ]
-    hrefs = [
-        a.root.get("href", "") for a in anchors
-        if bar_root is None or not (a.root is bar_root or bar_root in a.root.iterancestors())
-    ]
-    return _absolute(response, [h for h in hrefs if not h.strip().startswith("#")])
+    canonical: str | None = None  # <link rel="canonical">, absolute, when it names another URL
+    items: list[Item] = field(default_factory=list)  # article links of the page's lists
+    skipped_links: list[tuple[str, str]] = field(default_factory=list)  # (url, why it is not an article link)
+    all_links: list[str] = field(default_factory=list)  # every link, with FOLLOW_ALL_LINKS
+    requisites: list[str] = field(default_factory=list)  # images and stylesheets, with MIRROR_REQUISITES
 
 
 def redecoded(response: TextResponse) -> TextResponse:
@@ -360,33 +116,261 @@ def _absolute(response: TextResponse, hrefs: list[str]) -> list[str]:
     return list(dict.fromkeys(u for u in urls if u.startswith(("http://", "https://"))))
 
 
-def parse_page(response: TextResponse, extraction: Extraction, kind: str | None = None) -> ParsedPage:
-    """Turn one response into page fields. ``kind`` is what the link to it said it is, if known."""
+def _comparable(text: str) -> str:
+    return re.sub(r"\s+", "", _READING.sub("", text))
+
+
+def _site_name_cut(title: str) -> str:
+    """The <title> without the site's name after its last separator (``文章_家鄉網``, ``文章 - 家鄉網``)."""
+    parts = _TITLE_PARTS.split(title)
+    return title[: title.rindex(parts[-1])].rstrip(" _|–—-") if len(parts) > 1 and len(parts[-1]) <= 15 else title
+
+
+def _headline(response: TextResponse, body):
+    """The h1/h2 that repeats the <title> (readings and the site's name aside), and the title without the name."""
+    title = normalize(response.xpath("string(//title)").get("")) if response.xpath("//title") else ""
+    lead = _site_name_cut(title)
+    want = _comparable(title)
+    for tag in ("h1", "h2"):
+        for el in body.iter(tag):
+            have = _comparable(text_of(el))
+            if have and want and (want.startswith(have) or (len(have) >= 4 and have in want)):
+                return el, lead
+    return None, lead
+
+
+def _title(response: TextResponse, extraction: Extraction, headline, lead: str) -> str:
+    for selector in extraction.title_selectors:
+        for text in response.css(selector).xpath("string()").getall():
+            text = normalize(text)
+            if text:
+                return _site_name_cut(text) if selector == "title" else text
+    if headline is not None:
+        return text_of(headline)
+    return lead or next((text_of(h) for h in response.selector.root.iter("h1") if text_of(h)), "")
+
+
+class _Prose:
+    """The page's prose: text outside links, navigation, lists of links, the page bar and boilerplate.
+
+    Each text is scored by its length and its sentence marks, and the score
+    goes to the block that holds its paragraph (fully) and to the block above
+    that (half), as Readability does; the body is the best-scored block.
+    """
+
+    def __init__(self, body, excluded: set):
+        excluded = excluded | set(body.iter("a"))  # link text is not prose
+        self.scores: dict[object, float] = defaultdict(float)
+        self.texts: list[tuple[object, str]] = []
+        memo: dict[object, bool] = {}
+        leaf_memo: dict[object, bool] = {}
+        self.images = [img for img in body.iter("img") if not inside_any(img, excluded, memo)]
+        for owner, text in own_texts(body):
+            text = text.strip()
+            if not text or inside_any(owner, excluded, memo) or is_boilerplate(text):
+                continue
+            self.texts.append((owner, text))
+            block = owner
+            while block.tag in INLINE_TAGS and block.getparent() is not None:
+                block = block.getparent()
+            score = len(text) + 3 * len(_SENTENCE_MARKS.findall(text))
+            if _is_byline(text):
+                score /= 5  # a byline beside the text must not draw the body to itself
+            if block.tag in _PARAGRAPH_TAGS or _single_paragraph(block, leaf_memo):
+                holder = block.getparent() if block.getparent() is not None else block
+            else:
+                holder = block
+            self.scores[holder] += score
+            if holder.getparent() is not None:
+                self.scores[holder.getparent()] += score / 2
+
+    def chars_within(self, el) -> int:
+        return sum(len(t) for owner, t in self.texts if owner is el or el in owner.iterancestors())
+
+    def sentences(self, blocks: list) -> int:
+        return sum(len(_SENTENCE_MARKS.findall(t)) for owner, t in self.texts
+                   if any(owner is b or b in owner.iterancestors() for b in blocks))
+
+    def first_sentence(self, within):
+        """The element owning the first text under ``within`` that reads as a sentence of prose."""
+        for owner, text in self.texts:
+            if (_SENTENCE_END.search(text) or len(text) >= 80) and (owner is within or within in owner.iterancestors()):
+                return owner
+        return None
+
+    def pictures(self) -> list:
+        """For a page without prose: the blocks holding its pictures (a gallery page)."""
+        return list(dict.fromkeys(block_of(img) for img in self.images))
+
+    def best(self) -> list:
+        """The best-scored block and its siblings that hold a fair share of prose too, in page order."""
+        if not self.scores:
+            return []
+        top = max(self.scores, key=lambda el: self.scores[el])
+        parent = top.getparent()
+        if parent is None:
+            return [top]
+        floor = self.scores[top] * _SIBLING_SHARE
+        return [el for el in parent if el is top or (is_element(el) and self.scores.get(el, 0) >= floor)]
+
+
+def _is_byline(text: str) -> bool:
+    """A short dated or signed line that is not a sentence: the byline, not prose."""
+    return (
+        len(text) <= _BYLINE_MAX_CHARS
+        and bool(_DATE.search(text) or _BYLINE_WORDS.search(text))
+        and not (_SENTENCE_END.search(text) and len(text) > 60)
+    )
+
+
+def _single_paragraph(block, memo: dict) -> bool:
+    """A block with no block inside it, not even a <br>: one paragraph, as a <p> is."""
+    if block in memo:
+        return memo[block]
+    answer = block.tag not in ("body", "td", "th") and not any(
+        is_element(d) and d.tag in BLOCK_TAGS for d in block.iterdescendants()
+    )
+    memo[block] = answer
+    return answer
+
+
+def _body(response: TextResponse, prose: _Prose, extraction: Extraction) -> tuple[list, str | None]:
+    """The body's blocks, and the content selector that found them (None: found by prose)."""
+    for selector in extraction.content_selectors:
+        matches = [(prose.chars_within(m.root), m.root) for m in response.css(selector)]
+        matches = [(chars, el) for chars, el in matches if chars > 0]
+        if matches:
+            return [max(matches, key=lambda m: m[0])[1]], selector
+    return prose.best() or prose.pictures(), None
+
+
+def _byline(response: TextResponse, prose: _Prose, blocks: list, headline, extraction: Extraction):
+    """The element carrying date and author, and its text: INFO_SELECTORS, else the short dated or
+    signed block near the headline or before the body's first sentence."""
+    for selector in extraction.info_selectors:
+        matches = response.css(selector)
+        if matches:
+            return matches[0].root, " ".join(normalize(m.xpath("string()").get("")) for m in matches)
+    candidates = []
+    if headline is not None:
+        candidates += [el for el in headline.itersiblings() if is_element(el)][:3]
+        if headline.getparent() is not None:
+            candidates += [el for el in headline.getparent().itersiblings() if is_element(el)][:2]
+    if blocks:
+        first = blocks[0]
+        for holder in [first, *first.iterancestors()][:3]:  # a table layout puts the byline a row above
+            candidates += [el for el in holder.itersiblings(preceding=True) if is_element(el)][:2]
+        sentence = prose.first_sentence(first)
+        holders = {sentence, *sentence.iterancestors()} if sentence is not None else set()
+        for el in first.iterdescendants() if sentence is not None else ():
+            if el is sentence:
+                break  # a byline inside the body comes before its first sentence, never after
+            if is_element(el) and el.tag in BLOCK_TAGS and el not in holders:
+                candidates.append(el)
+    body = {*blocks, *(a for b in blocks for a in b.iterancestors())}
+    for el in candidates:
+        text = text_of(el)
+        if el not in body and text and _is_byline(text):
+            return el, text
+    return None, ""
+
+
+def _published(text: str) -> str | None:
+    match = _DATE.search(text)
+    if not match:
+        return None
+    year, month, day, hour, minute, second = match.groups()
+    date = f"{year}-{int(month):02d}-{int(day):02d}"
+    if hour is None:
+        return date
+    return f"{date}T{int(hour):02d}:{minute}" + (f":{second}" if second else "")
+
+
+def _metadata(response: TextResponse) -> tuple[str, set[str]]:
+    """og:type, and the @types of the page's JSON-LD."""
+    og_type = (response.xpath("//meta[@property='og:type']/@content").get() or "").strip().lower()
+    if response.xpath("//meta[starts-with(@property, 'article:')]"):
+        og_type = og_type or "article"
+    types: set[str] = set()
+    for script in response.xpath("//script[@type='application/ld+json']/text()").getall():
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                kind = node.get("@type")
+                types.update(kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else [])
+                stack.extend(node.get("@graph", []) if isinstance(node.get("@graph"), list) else [])
+    return og_type, types
+
+
+def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
+    """Turn one response into page fields, and decide what kind of page it is."""
     response = redecoded(response)
     root = response.selector.root
     body_el = response.css("body")
-    body_root = body_el[0].root if body_el else root
-    bar_root, bar = _find_bar(body_root, response.url, response.urljoin)
-    block, selected = _body(response, body_root, extraction)
-    if kind is None:
-        text_chars, link_chars = _text_and_link_lengths(block)
-        enough = selected or text_chars >= extraction.article_min_chars
-        kind = ARTICLE if enough and link_chars < text_chars else LISTING
-    page = ParsedPage(url=response.url, kind=kind, title=_title(response, extraction), bar=bar)
+    body = body_el[0].root if body_el else root
+    bar_root, bar = find_bar(body, response.url, response.urljoin)
+    selected = None
+    if extraction.article_link_selector:
+        selected = {s.root for s in response.css(extraction.article_link_selector).xpath("descendant-or-self::a")}
+    links = analyse_links(body, response.url, response.urljoin, bar_root, selected)
+    headline, lead = _headline(response, body)
+    excluded = {*links.nav_roots, *links.item_rows, *([bar_root] if bar_root is not None else []),
+                *([headline] if headline is not None else [])}
+    prose = _Prose(body, excluded)
+    blocks, selector = _body(response, prose, extraction)
+    byline, info = _byline(response, prose, blocks, headline, extraction)
+    images = _absolute(response, [img.get("src") or "" for b in blocks for img in b.iter("img")])
+    og_type, ld_types = _metadata(response)
+    canonical = response.xpath("//link[@rel='canonical']/@href").get()
+    canonical = response.urljoin(canonical.strip()).split("#")[0] if canonical and canonical.strip() else None
+    title = _title(response, extraction, headline, lead)
+    evidence = Evidence(
+        url=response.url,
+        title=_READING.sub("", title),
+        og_type=og_type,
+        ld_types=frozenset(ld_types),
+        headline=headline is not None,
+        byline_date=bool(_DATE.search(info)),
+        bar=bar is not None,
+        listing_bar=bar_root is not None and any(
+            bar_root.getparent() is not None and bar_root.getparent() in [r, *r.iterancestors()]
+            for r in links.item_rows
+        ),
+        prose_chars=sum(prose.chars_within(b) for b in blocks),
+        sentences=prose.sentences(blocks),
+        images=len(images),
+        items=len(links.items),
+        dated_items=sum(i.dated for i in links.items),
+        item_chars=sum(len(i.title) * (1 if i.dated or i.intro else 0.5) for i in links.items),
+        content_selector=selector,
+    )
+    kind, signals = decide(evidence, extraction.article_url_pattern, extraction.listing_url_pattern)
+    page = ParsedPage(
+        url=response.url, kind=kind, signals=signals, title=title, bar=bar,
+        canonical=canonical if canonical and canonical != response.url else None,
+        items=links.items, skipped_links=links.skipped,
+    )
     if extraction.all_links:
-        page.links = _absolute(response, response.xpath("//a/@href").getall())
+        page.all_links = _absolute(response, response.xpath("//a/@href").getall())
     if extraction.requisites:
         page.requisites = _absolute(
             response, response.xpath("//img/@src | //link[contains(@rel, 'stylesheet')]/@href").getall()
         )
-    if kind == LISTING:
-        page.article_links = _article_links(response, bar_root, extraction)
+    if kind != ARTICLE:
         return page
-    skip = {bar_root} if bar_root is not None and bar_root is not block else set()
-    page.paragraphs = _lines(block, skip=skip)
-    page.images = _absolute(response, [img.get("src") or "" for img in block.iter("img")])
-    info = _info_text(response, block, extraction)
+    # Menus, side boxes and link lists inside the body are not the article either.
+    skip = {el for el in (bar_root, headline, byline) if el is not None} | links.nav_roots | set(links.item_rows)
+    page.paragraphs = [line for b in blocks for line in lines(b, skip=skip - {b})]
+    page.images = images
     page.published = _published(info)
     author = _AUTHOR.search(info)
     page.author = author.group(1) if author else None
     return page
+

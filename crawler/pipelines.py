@@ -16,12 +16,13 @@ from .state import UNCHANGED
 class CleanPipeline:
     """Strip pinyin readings, the source line, the disclaimer and page-bar lines from a page."""
 
-    def __init__(self, stats):
-        self.stats = stats
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        return cls(crawler)
 
     def process_item(self, item):
         if isinstance(item, PageItem) and not item.failed:
@@ -32,6 +33,11 @@ class CleanPipeline:
             item.paragraphs = text.split("\n") if text else []
             # Each reading is one "(…)" group; the text's own parentheses stay.
             self.stats.inc_value("cleaning/readings_stripped", raw.count("(") - text.count("("))
+            if not item.paragraphs and not item.images:
+                # Never an empty page in a "complete" article: it is missing, and says why.
+                item.failed = "no text left after cleaning" if raw else "no text found on the page"
+                self.stats.inc_value("pages/empty")
+                self.crawler.spider.logger.warning("Page %s of %s is empty: %s", item.page_number, item.article_url, item.failed)
         return item
 
 

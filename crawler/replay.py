@@ -103,7 +103,7 @@ class MirrorIndex:
     memory, and a crawl killed outright still leaves it up to its last page.
     """
 
-    FIELDS = ("url", "file", "status", "content_type", "fetched_at", "sha256", "error")
+    FIELDS = ("url", "file", "status", "content_type", "fetched_at", "sha256", "error", "location")
 
     def __init__(self, root: Path):
         self._db = sqlite3.connect(Path(root) / INDEX_FILE)
@@ -113,8 +113,11 @@ class MirrorIndex:
         self._db.executescript(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
             "CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, file TEXT, status INTEGER,"
-            " content_type TEXT, fetched_at TEXT, sha256 TEXT, error TEXT);"
+            " content_type TEXT, fetched_at TEXT, sha256 TEXT, error TEXT, location TEXT);"
         )
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(pages)")}
+        if "location" not in columns:  # an index written before redirects were kept
+            self._db.execute("ALTER TABLE pages ADD COLUMN location TEXT")
 
     def get(self, url: str) -> dict | None:
         row = self._db.execute(f"SELECT {', '.join(self.FIELDS)} FROM pages WHERE url = ?", (url,)).fetchone()
@@ -156,10 +159,12 @@ class DirectorySource:
 
     def get(self, url: str) -> SavedResponse | None:
         """The saved response for ``url``, or None when it was not saved."""
+        entry = (self.index.get(url) if self.index else None) or {}
+        if entry.get("location") and 300 <= (entry.get("status") or 0) < 400:
+            return SavedResponse(entry["status"], b"", {"Location": entry["location"]})
         path = saved_file(self.root, url)
         if not path.is_file():
             return None
-        entry = (self.index.get(url) if self.index else None) or {}
         content_type = entry.get("content_type") or mimetypes.guess_type(path.name)[0] or "text/html"
         return SavedResponse(entry.get("status") or 200, path.read_bytes(), {"Content-Type": content_type})
 
@@ -185,8 +190,10 @@ class WarcSource:
             record = next(iter(ArchiveIterator(f)))
             headers = record.http_headers
             body = record.content_stream().read()  # chunked and content encodings undone
-            content_type = headers.get_header("Content-Type") or "text/html"
-            return SavedResponse(int(headers.get_statuscode()), body, {"Content-Type": content_type})
+            saved = {"Content-Type": headers.get_header("Content-Type") or "text/html"}
+            if headers.get_header("Location"):
+                saved["Location"] = headers.get_header("Location")
+            return SavedResponse(int(headers.get_statuscode()), body, saved)
 
 
 def open_source(path: str | Path) -> DirectorySource | WarcSource:

@@ -198,9 +198,13 @@ class ReplicaServer:
     (``start``/``stop``) or in the foreground (``run``).
     """
 
-    def __init__(self, root: Path, host: str = HOST, port: int = 0, delay: float = 0.0, validators: bool = True):
+    def __init__(self, root: Path, host: str = HOST, port: int = 0, delay: float = 0.0, validators: bool = True,
+                 one_name: bool = False):
         self.root, self.host, self.port, self.delay = Path(root), host, port, delay
         self.validators = validators
+        # Answer a request for any other name of this server (localhost) with a 301 to 127.0.0.1,
+        # as a site redirects its bare domain to www.
+        self.one_name = one_name
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -252,6 +256,8 @@ class ReplicaServer:
 
     async def handle(self, writer: asyncio.StreamWriter, method: str, target: str, headers: dict[str, str]) -> bool:
         """Write one response; return whether the connection can serve another request."""
+        if self.one_name and headers.get("host") != f"127.0.0.1:{self.port}":
+            return await self.send(writer, 301, {"Location": f"{self.url}{target}"}, b"")
         status, response_headers, body = self.respond(method, target, headers)
         return await self.send(writer, status, response_headers, b"" if method == "HEAD" else body)
 

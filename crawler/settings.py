@@ -14,20 +14,21 @@ CONTENT_SELECTORS = [
     "div.content", "#content", "div.article-content", "div.article_content",
     "#article", "div.artbody", "div.text", "article",
 ]
-# Title: the first selector with text wins; from <title> the "_家鄉網" suffix is cut.
-TITLE_SELECTORS = ["h1", "title"]
-# The byline with date and author; when none matches, the elements just
-# before the body are searched.
+# Title: the first of these selectors with text wins ("title" has the site's
+# name cut off). Empty: the h1/h2 that repeats the <title>, else the <title>'s
+# leading part.
+TITLE_SELECTORS = []
+# The byline with date and author; when none matches, the short dated or
+# signed block between the headline and the body.
 INFO_SELECTORS = ["div.info", ".article-info", ".pubtime", ".meta"]
-# Links from listing pages to articles: this selector if set, else every link
-# whose text has at least ARTICLE_LINK_MIN_CHARS characters (article titles;
-# navigation such as 首頁 or 關於我們 is shorter).
+# Links from listing pages to articles: this selector if set, else the items of
+# the page's lists (links with the same shape, or with a date, an intro or a
+# picture of their own), navigation left out.
 ARTICLE_LINK_SELECTOR = ""
-ARTICLE_LINK_MIN_CHARS = 8
-# A page reached other than by an article link or a page bar (the start URL)
-# is an article when its body has more text than links and either a content
-# selector found it or it has at least this many characters; else a listing.
-ARTICLE_MIN_CHARS = 100
+# Regular expressions that settle a page's kind by its URL when the signals
+# read from the page get it wrong (python -m crawler.explain shows them).
+ARTICLE_URL_PATTERN = ""
+LISTING_URL_PATTERN = ""
 
 # --- What the pipelines do ---------------------------------------------------
 # "traditional" keeps the script as published; "simplified" converts title and

@@ -1,4 +1,10 @@
-"""The run summary: progress in articles while the crawl runs, and what it did at the end."""
+"""The run summary: progress in articles while the crawl runs, and what it did at the end.
+
+Every decision that can leave something out shows here: pages by kind (with
+the first "other" pages by URL), links of listings not followed (by reason),
+listing items that were not articles, and a loud warning when the crawl
+found listings but no article, or almost nothing but "other" pages.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,13 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from .items import ArticleItem
+from .parsing import ARTICLE, OTHER
+from .signals import page_classified
+from .walk import ITEM
 
 _STATUSES = ("new", "changed", "completed", "unchanged")
+SAMPLES = 5  # URLs shown for each kind of surprise
+MOSTLY_OTHER = 0.5  # share of "other" pages that means the markup is not understood
 
 
 class RunSummary:
@@ -22,6 +33,8 @@ class RunSummary:
         self.stats = crawler.stats
         self.interval = interval
         self.incomplete: list[tuple[str, list[int]]] = []
+        self.other_pages: list[str] = []
+        self.items_not_articles: list[tuple[str, str]] = []
         self._task: task.LoopingCall | None = None
 
     @classmethod
@@ -33,12 +46,21 @@ class RunSummary:
         crawler.signals.connect(summary.spider_opened, signals.spider_opened)
         crawler.signals.connect(summary.item_scraped, signals.item_scraped)
         crawler.signals.connect(summary.item_dropped, signals.item_dropped)
+        crawler.signals.connect(summary.page_classified, page_classified)
         crawler.signals.connect(summary.spider_closed, signals.spider_closed)
         return summary
 
     def spider_opened(self):
         self._task = task.LoopingCall(self.log_progress)
         self._task.start(self.interval, now=False)
+
+    def page_classified(self, url: str, kind: str, role: str):
+        if kind == OTHER and len(self.other_pages) < SAMPLES:
+            self.other_pages.append(url)
+        if role == ITEM and kind != ARTICLE:
+            self.stats.inc_value("summary/items_not_articles")
+            if len(self.items_not_articles) < SAMPLES:
+                self.items_not_articles.append((url, kind))
 
     def item_scraped(self, item):
         if isinstance(item, ArticleItem):
@@ -62,15 +84,54 @@ class RunSummary:
             "Progress: %s; %d pages fetched", self._counts(), self.stats.get_value("pages/fetched", 0)
         )
 
+    def _pages(self) -> list[str]:
+        get = self.stats.get_value
+        lines = [(
+            f"pages fetched {get('pages/fetched', 0)}: article {get('pages/article', 0)}, "
+            f"listing {get('pages/listing', 0)}, other {get('pages/other', 0)}; failed {get('pages/failed', 0)}, "
+            f"duplicates {get('pages/duplicate', 0)}, skipped as known {get('pages/skipped_known', 0)}; "
+            f"readings stripped {get('cleaning/readings_stripped', 0)}"
+        )]
+        skipped = {k.split("/", 2)[2]: v for k, v in self.stats.get_stats().items() if k.startswith("links/skipped/")}
+        lines.append(
+            f"links on listings: {get('links/items', 0)} article links followed"
+            + (", not followed: " + ", ".join(f"{reason} {n}" for reason, n in sorted(skipped.items())) if skipped else "")
+        )
+        lines += [f"  other page: {url}" for url in self.other_pages]
+        lines += [f"  listed as an article, but a {kind} page: {url}" for url, kind in self.items_not_articles]
+        return lines
+
+    def _warnings(self) -> list[str]:
+        get = self.stats.get_value
+        fetched, articles, listings = get("pages/fetched", 0), get("pages/article", 0), get("pages/listing", 0)
+        warnings = []
+        if listings and not articles:
+            warnings.append(
+                f"WARNING: {listings} listing pages were fetched but not one article page: the listings link to "
+                "nothing that reads as an article. The site's markup may have changed; see what the crawler makes "
+                "of a listing and of an article with `python -m crawler.explain URL`."
+            )
+        if fetched >= 4 and get("pages/other", 0) >= MOSTLY_OTHER * fetched:
+            warnings.append(
+                f"WARNING: {get('pages/other', 0)} of {fetched} pages read as neither article nor listing. "
+                "The site's markup may have changed; check one with `python -m crawler.explain URL`."
+            )
+        not_articles = get("summary/items_not_articles", 0)
+        if not_articles and not_articles >= MOSTLY_OTHER * get("links/items", 0):
+            warnings.append(
+                f"WARNING: {not_articles} of {get('links/items', 0)} links taken from listings as articles were "
+                "not article pages. Set ARTICLE_LINK_SELECTOR, or check with `python -m crawler.explain URL`."
+            )
+        return warnings
+
     def spider_closed(self, spider, reason):
         if self._task and self._task.running:
             self._task.stop()
-        get = self.stats.get_value
-        pages = (
-            f"pages fetched {get('pages/fetched', 0)}, failed {get('pages/failed', 0)}, "
-            f"skipped as known {get('pages/skipped_known', 0)}; readings stripped {get('cleaning/readings_stripped', 0)}"
-        )
-        lines = [f"Run summary ({reason}): {self._counts()}", pages]
+        lines = [f"Run summary ({reason}): {self._counts()}", *self._pages()]
         lines += [f"  incomplete: {url} missing pages {missing}" for url, missing in self.incomplete]
+        warnings = self._warnings()
         spider.logger.info("\n".join(lines))
+        for warning in warnings:
+            spider.logger.warning(warning)
         self.stats.set_value("summary/incomplete_articles", len(self.incomplete))
+        self.stats.set_value("summary/warnings", len(warnings))

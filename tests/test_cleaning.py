@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.cleaning import clean_text, is_page_bar, strip_disclaimer, strip_pinyin, to_simplified
+from crawler.cleaning import clean_text, strip_disclaimer, strip_pinyin, to_simplified
+from crawler.pagebar import is_page_bar
 
 from .conftest import ROOT
 

@@ -6,7 +6,7 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
 from crawler import settings as project_settings
-from crawler.parsing import ARTICLE, LISTING, Extraction, parse_page
+from crawler.parsing import ARTICLE, LISTING, OTHER, Extraction, parse_page
 
 from .conftest import FIXTURE_SITE, SITE_HOST, SITE_URL, fixture_response
 
@@ -20,19 +20,19 @@ def test_home_page_is_a_listing_with_its_articles_and_next_listing():
     assert page.bar.current == 1
     assert page.bar.next_url == f"{SITE_URL}/news/list_2.html"
     assert page.bar.prev_url is None
-    assert page.bar.links == {2: f"{SITE_URL}/news/list_2.html", 3: f"{SITE_URL}/news/list_3.html"}
-    assert f"{A}.html" in page.article_links
-    assert f"{SITE_URL}/html/2023/0618/4510.html" in page.article_links
-    # navigation (首頁, 新聞, 關於我們) is too short to be an article title
-    assert f"{SITE_URL}/about.html" not in page.article_links
+    assert page.bar.numbered == {2: f"{SITE_URL}/news/list_2.html", 3: f"{SITE_URL}/news/list_3.html"}
+    items = [item.url for item in page.items]
+    assert items == [f"{A}.html", f"{SITE_URL}/html/2023/0618/4510.html"]
+    # the header, the sidebar (熱門文章) and the footer are navigation
+    assert (f"{SITE_URL}/about.html", "navigation") in page.skipped_links
 
 
 def test_seed_page_is_page_six_of_ten(seed_text):
     page = parse_page(fixture_response("html/2023/0628/4521_6.html"), EXTRACTION)
     assert page.kind == ARTICLE
     assert page.bar.current == 6
-    assert sorted(page.bar.links) == [1, 2, 3, 4, 5, 7, 8, 9, 10]
-    assert page.bar.links[1] == f"{A}.html"
+    assert sorted(page.bar.numbered) == [1, 2, 3, 4, 5, 7, 8, 9, 10]
+    assert page.bar.numbered[1] == f"{A}.html"
     assert page.bar.prev_url == f"{A}_5.html" and page.bar.next_url == f"{A}_7.html"
     assert not page.bar.is_last
     # Every line of the seed page but its page bar, in order, still annotated:
@@ -59,10 +59,11 @@ def test_relative_image_url_is_made_absolute():
 
 def test_current_page_linked_to_itself_in_a_window_of_numbers():
     url = f"{SITE_URL}/plus/view.php?aid=4550&pageno=4"
-    page = parse_page(fixture_response("plus/view.php@aid=4550&pageno=4", url), EXTRACTION, kind=ARTICLE)
+    page = parse_page(fixture_response("plus/view.php@aid=4550&pageno=4", url), EXTRACTION)
+    assert page.kind == ARTICLE
     assert page.bar.current == 4
     assert page.bar.is_last
-    assert page.bar.links == {2: f"{SITE_URL}/plus/view.php?aid=4550&pageno=2", 3: f"{SITE_URL}/plus/view.php?aid=4550&pageno=3"}
+    assert page.bar.numbered == {2: f"{SITE_URL}/plus/view.php?aid=4550&pageno=2", 3: f"{SITE_URL}/plus/view.php?aid=4550&pageno=3"}
     assert page.paragraphs[0] == "25億美元,同比增長12%。下一步,陽江將繼續擦亮“陽江刀剪”金字招牌。"
 
 
@@ -76,7 +77,7 @@ def test_simplified_page_words_and_bare_numbers():
 def test_bar_outside_the_content_with_plain_previous_on_page_one():
     page = parse_page(fixture_response("html/2023/0816/4533.html"), EXTRACTION)
     assert page.bar.current == 1
-    assert page.bar.links == {2: f"{SITE_URL}/html/2023/0816/4533_2.html"}
+    assert page.bar.numbered == {2: f"{SITE_URL}/html/2023/0816/4533_2.html"}
     assert page.paragraphs[:2] == [
         "8月16日,南海休漁期結(jié)束,海陵島閘坡漁港迎來開漁節。上千艘漁船(chuán)揚帆出海,場麵壯觀。",
         "開漁節期間,當地還舉辦了祭海儀式、漁家美食節和攝影(yǐng)比賽,吸引了大批遊客前來觀看。",
@@ -104,7 +105,7 @@ def test_unseen_markup_falls_back_to_the_densest_block():
         "第三段:正文到這裏就要結束了,最後再寫幾句話,讓正文的字數超過一百個字,像一篇真正的新聞那樣。",
     ]
     assert page.images == ["http://example.test/n/pic/1.png"]
-    assert page.bar.current == 1 and page.bar.links == {2: "http://example.test/n/2.html", 3: "http://example.test/n/3.html"}
+    assert page.bar.current == 1 and page.bar.numbered == {2: "http://example.test/n/2.html", 3: "http://example.test/n/3.html"}
     assert page.published == "2024-03-05" and page.author == "王五"
 
 
@@ -112,7 +113,7 @@ def test_decorated_page_words_are_recognised():
     html = """<html><body><div class="content"><p>正文。</p></div>
     <div class="pg"><a href="/a_1.html">« 上一頁</a> <a href="/a_1.html">1</a> <span>2</span> <a href="/a_3.html">下一頁 »</a></div>
     </body></html>"""
-    page = parse_page(HtmlResponse("http://example.test/a_2.html", body=html.encode()), EXTRACTION, kind=ARTICLE)
+    page = parse_page(HtmlResponse("http://example.test/a_2.html", body=html.encode()), EXTRACTION)
     assert page.bar.current == 2
     assert page.bar.prev_url == "http://example.test/a_1.html" and page.bar.next_url == "http://example.test/a_3.html"
 
@@ -134,9 +135,8 @@ def test_parser_survives_mutated_pages(path, start, length, insert):
     body = path.read_bytes().decode("utf-8")
     mutated = body[:start] + insert + body[start + length:]
     response = HtmlResponse("http://www.xiangtianlong.com/html/x.html", body=mutated.encode("utf-8"), encoding="utf-8")
-    for kind in (None, ARTICLE):
-        page = parse_page(response, EXTRACTION, kind)
-        assert page.kind in (ARTICLE, LISTING)
+    page = parse_page(response, EXTRACTION)
+    assert page.kind in (ARTICLE, LISTING, OTHER)
 
 
 TAGS = ["p", "div", "a", "b", "span", "script", "table", "td", "br", "h1", "title", "body", "li"]
@@ -168,7 +168,6 @@ def test_parser_survives_random_markup_in_any_encoding(soup, body_encoding, head
     content_type = "text/html" + (f"; charset={header_charset}" if header_charset else "")
     response = HtmlResponse("http://www.xiangtianlong.com/a.html", body=body.encode(body_encoding, "replace"),
                             headers={"Content-Type": content_type})
-    for kind in (None, ARTICLE, LISTING):
-        page = parse_page(response, EXTRACTION, kind)
-        assert page.kind in (ARTICLE, LISTING)
-        assert all(isinstance(p, str) and p for p in page.paragraphs)
+    page = parse_page(response, EXTRACTION)
+    assert page.kind in (ARTICLE, LISTING, OTHER)
+    assert all(isinstance(p, str) and p for p in page.paragraphs)

@@ -1,4 +1,4 @@
-"""The hometown spider: which links to follow. Parsing and cleaning happen elsewhere."""
+"""The hometown spider: which links to follow. Parsing, the article walk and cleaning happen elsewhere."""
 
 from __future__ import annotations
 
@@ -13,10 +13,26 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ..items import PageItem
-from ..parsing import ARTICLE, LISTING, Extraction, ParsedPage, canonicalize_url, parse_page
+from ..parsing import ARTICLE, LISTING, Extraction, ParsedPage, parse_page
+from ..signals import page_classified
+from ..site import site_domain
 from ..state import ArticleState, KnownArticle, sha256
+from ..walk import (
+    ARTICLE_PAGE,
+    ITEM,
+    LINK,
+    LISTING_PAGE,
+    Follow,
+    LostPage,
+    Step,
+    Trail,
+    article_key,
+    walk_failure,
+    walk_page,
+)
 
 DEFAULT_START_URL = "http://www.xiangtianlong.com/"
+START = Trail(LINK)
 REPLAY_SETTINGS = {
     "STATE_FILE": "",
     "AUTOTHROTTLE_ENABLED": False,
@@ -47,7 +63,9 @@ class HometownSpider(scrapy.Spider):
             raise ValueError(f"start_url must be an absolute http(s) URL, not {start_url!r}")
         if recheck not in ("first", "all"):
             raise ValueError(f'recheck must be "first" or "all", not {recheck!r}')
-        self.allowed_domains = [host]
+        # The site: the start URL's host, its www./bare twin (and their subdomains,
+        # as Scrapy's offsite filter reads allowed_domains), and where the start URL lands.
+        self.allowed_domains = [site_domain(host)]
         self.full = full.lower() in ("1", "true", "yes")
         # Emitting unchanged articles needs their text, so full=1 fetches them all.
         self.recheck_all = recheck == "all" or self.full
@@ -75,71 +93,71 @@ class HometownSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        yield self._request(self.start_url)
+        request = self._request(self.start_url, START)
+        request.meta["site_entry"] = True  # where it lands after redirects is the site too
+        yield request
 
-    def _request(self, url: str, **cb_kwargs: Any) -> Request:
-        return Request(url, callback=self.parse, errback=self.page_failed, cb_kwargs=cb_kwargs)
+    def _request(self, url: str, trail: Trail, known: KnownArticle | None = None) -> Request:
+        return Request(url, callback=self.parse, errback=self.page_failed, cb_kwargs={"trail": trail, "known": known})
 
-    def parse(
-        self,
-        response: Response,
-        kind: str | None = None,
-        article_url: str | None = None,
-        page_number: int | None = None,
-        waiting: tuple[str, ...] = (),
-        lost: tuple[tuple[int, str, str], ...] = (),
-        requested: frozenset[int] = frozenset(),
-        known: KnownArticle | None = None,
-    ) -> Iterator[Any]:
-        """Any page: a listing's links are followed, an article page becomes a PageItem."""
+    def parse(self, response: Response, trail: Trail = START, known: KnownArticle | None = None) -> Iterator[Any]:
+        """Any page: its kind, from the page alone, decides what is done with it."""
         stats = self.crawler.stats
+        if response.meta.get("site_entry"):
+            self._land(response.url)
         if known and self._unchanged(response, known):
             return
         if not isinstance(response, TextResponse) or not response.body.strip():
             reason = "empty page" if not response.body.strip() else "not a text page"
-            yield from self._failed(response.request, reason, **response.request.cb_kwargs)
+            yield from self._failed(response.request, reason, trail)
             return
         try:
-            page = parse_page(response, self.extraction, kind)
+            page = parse_page(response, self.extraction)
         except Exception as exc:  # one bad page must not stop the crawl or lose its article
             self.logger.exception("Cannot parse %s", response.url)
-            yield from self._failed(response.request, f"cannot parse: {exc}", **response.request.cb_kwargs)
+            yield from self._failed(response.request, f"cannot parse: {exc}", trail)
             return
         stats.inc_value("pages/fetched")
-        if page.kind == LISTING:
-            stats.inc_value("pages/listing")
-            yield from self._follow_listing(page)
+        stats.inc_value(f"pages/{page.kind}")
+        self.crawler.signals.send_catch_log(page_classified, url=page.url, kind=page.kind, role=trail.role)
+        if page.kind == ARTICLE:
+            yield from self._article_page(page, response, trail)
         else:
-            stats.inc_value("pages/article")
-            first_page = article_url in (None, response.url) and (page.bar is None or page.bar.current in (None, 1))
-            if self.article_state and first_page:
-                headers = response.headers
-                self.article_state.first_page_fetched(
-                    response.url,
-                    headers.get("ETag", b"").decode("latin-1") or None,
-                    headers.get("Last-Modified", b"").decode("latin-1") or None,
-                    response.body,
-                )
-            yield from self._article_page(page, article_url, page_number, waiting, requested)
-            # Pages lost on a broken walk back, filed only now that a page of
-            # the article has told how many pages there are.
-            yield from _lost_pages(article_url, lost)
+            if page.kind == LISTING:
+                yield from self._follow_listing(page)
+            else:
+                self.logger.info("Other page (neither an article nor a listing): %s", page.url)
+            if trail.role == ARTICLE_PAGE or trail.waiting:
+                # Linked as a page of an article, but it does not read as one: the article has it missing.
+                yield from self._failed(response.request, f"linked as an article page, but reads as {page.kind}",
+                                        trail)
         # Mirror mode: the whole site too, after the links above so that theirs
         # are the requests the dupefilter keeps.
-        for url in page.links:
-            yield self._request(url)
+        bar_urls = page.bar.urls() if page.bar else set()
+        for url in page.all_links:
+            if url not in bar_urls:  # the bar's pages are the walk's to choose (a trap is cut there)
+                yield self._request(url, Trail(LINK))
+
+    def _land(self, url: str) -> None:
+        """The start URL arrived here, maybe after redirects: this host is the site too."""
+        domain = site_domain(urlsplit(url).hostname or "")
+        if domain and domain not in self.allowed_domains:
+            self.allowed_domains.append(domain)
+            self.logger.info("The start URL lands on %s: its pages are on the site too", domain)
 
     def _follow_listing(self, page: ParsedPage) -> Iterator[Request]:
-        if page.bar:
-            for url in {page.bar.prev_url, page.bar.next_url, page.bar.first_url, *page.bar.links.values()}:
-                if url:
-                    yield self._request(url, kind=LISTING)
-        for url in page.article_links:
-            known = self.article_state.known(url) if self.article_state and not self.recheck_all else None
+        stats = self.crawler.stats
+        for url in page.bar.urls() if page.bar else ():
+            yield self._request(url, Trail(LISTING_PAGE))
+        stats.inc_value("links/items", len(page.items))
+        for item in page.items:
+            known = self.article_state.known(item.url) if self.article_state and not self.recheck_all else None
             if known and known.complete:
-                yield self._recheck_request(url, known)
+                yield self._recheck_request(item.url, known)
             else:
-                yield self._request(url, kind=ARTICLE)
+                yield self._request(item.url, Trail(ITEM))
+        for _, reason in page.skipped_links:
+            stats.inc_value(f"links/skipped/{reason}")
 
     def _recheck_request(self, url: str, known: KnownArticle) -> Request:
         """The first page of an article known complete, asked for only if it changed."""
@@ -148,7 +166,7 @@ class HometownSpider(scrapy.Spider):
             headers["If-None-Match"] = known.etag
         if known.last_modified:
             headers["If-Modified-Since"] = known.last_modified
-        request = self._request(url, kind=ARTICLE, known=known)
+        request = self._request(url, Trail(ITEM), known)
         return request.replace(headers=headers, meta={"handle_httpstatus_list": [304]})
 
     def _unchanged(self, response: Response, known: KnownArticle) -> bool:
@@ -161,71 +179,62 @@ class HometownSpider(scrapy.Spider):
             return True
         return False
 
-    def _article_page(
-        self,
-        page: ParsedPage,
-        article_url: str | None,
-        page_number: int | None,
-        waiting: tuple[str, ...],
-        requested: frozenset[int],
-    ) -> Iterator[Any]:
-        bar = page.bar
-        number = (bar.current if bar else None) or page_number or 1
-        links = dict(bar.links) if bar else {}
-        if bar and bar.prev_url and number > 1:
-            links.setdefault(number - 1, bar.prev_url)
-        next_url = bar.next_url if bar else None
-        if next_url and canonicalize_url(next_url) in {canonicalize_url(u) for n, u in links.items() if n < number}:
-            # 下一頁 back to an earlier page: a loop, not a page after this one.
-            self.crawler.stats.inc_value("skipped/loop")
-            next_url = None
-        if next_url:
-            links.setdefault(number + 1, next_url)
-        links.pop(number, None)
-        beyond = [n for n in links if n > self.max_article_pages]
-        for n in beyond:
-            del links[n]
-        if number >= self.max_article_pages and beyond:
-            # A 下一頁 without end (a trap) or a longer article than allowed: cut here.
-            self.crawler.stats.inc_value("skipped/page_limit", len(beyond))
-            self.logger.warning("Article %s cut after %d pages (MAX_ARTICLE_PAGES)", article_url, number)
-            next_url = None
-        # The key of the page that linked here wins, so that every page of one
-        # article is filed under the same key however it was reached.
-        first = article_url or (page.url if number == 1 else links.get(1) or (bar.first_url if bar else None))
-        if first is None and number - 1 in links:
-            # A later page whose bar does not reach page 1 (a window of numbers):
-            # walk back until a page names it, then come back for this one. Page
-            # numbers only go down, so the walk ends.
-            yield self._request(
-                links[number - 1], kind=ARTICLE, page_number=number - 1, waiting=(*waiting, page.url)
+    def _article_page(self, page: ParsedPage, response: Response, trail: Trail) -> Iterator[Any]:
+        url = article_key(page.url, page.canonical, page.bar, trail, self.allowed_domains)
+        if url != page.url:
+            self.crawler.stats.inc_value("pages/alias")
+            if not self.extraction.all_links and self._already_asked(url):
+                # The same page under its canonical URL is fetched, or will be: this is a duplicate.
+                self.crawler.stats.inc_value("pages/duplicate")
+                self.logger.debug("%s is %s, fetched under that URL", page.url, url)
+                return
+        step = walk_page(url, page.bar, trail, self.max_article_pages)
+        if step.filed and self.article_state and step.filed.number == 1:
+            headers = response.headers
+            self.article_state.first_page_fetched(
+                step.filed.article_url,
+                headers.get("ETag", b"").decode("latin-1") or None,
+                headers.get("Last-Modified", b"").decode("latin-1") or None,
+                response.body,
             )
-            return
-        first = first or page.url
-        yield PageItem(
-            article_url=first,
-            page_number=number,
-            url=page.url,
-            title=page.title,
-            paragraphs=page.paragraphs,
-            images=page.images,
-            author=page.author,
-            published=page.published,
-            links=links,
-            is_last=next_url is None,
-            total_pages=min(bar.total, self.max_article_pages) if bar and bar.total else None,
-            requisites=page.requisites,
-        )
-        # Every page's bar links most of the others: a page asks only for those
-        # that the pages before it in this chain did not, so the dupefilter sees
-        # one request per page rather than one per link (the crawl's largest cost).
-        asked = requested | {number, *links}
-        for n, url in links.items():
-            if n not in requested:
-                yield self._request(url, kind=ARTICLE, article_url=first, page_number=n, requested=asked)
-        for url in waiting:
-            request = self._request(url, kind=ARTICLE, article_url=first)
-            yield request.replace(dont_filter=True)
+        yield from self._step(step, page)
+
+    def _already_asked(self, url: str) -> bool:
+        """Whether Scrapy's duplicate filter has seen a request for ``url``; it has from now on."""
+        return self.crawler.engine.scheduler.df.request_seen(Request(url))
+
+    def _step(self, step: Step, page: ParsedPage | None = None) -> Iterator[Any]:
+        stats = self.crawler.stats
+        if step.loop:
+            stats.inc_value("skipped/loop")
+        if step.cut:
+            stats.inc_value("skipped/page_limit", step.cut)
+            self.logger.warning("Article cut at %s: %d more pages beyond MAX_ARTICLE_PAGES", page.url if page else "",
+                                step.cut)
+        if step.filed and page is not None:
+            filed = step.filed
+            yield PageItem(
+                article_url=filed.article_url,
+                page_number=filed.number,
+                url=filed.url,
+                title=page.title,
+                paragraphs=page.paragraphs,
+                images=page.images,
+                author=page.author,
+                published=page.published,
+                links=filed.others,
+                is_last=filed.is_last,
+                total_pages=filed.total,
+                requisites=page.requisites,
+            )
+        for key, lost in step.lost:
+            yield _failed_page(key, lost)
+        for follow in step.follow:
+            yield self._follow(follow)
+
+    def _follow(self, follow: Follow) -> Request:
+        request = self._request(follow.url, follow.trail)
+        return request.replace(dont_filter=True) if follow.again else request
 
     def page_failed(self, failure: Failure) -> Iterator[PageItem | Request]:
         """A request failed after retries: record its page as missing in its article."""
@@ -238,39 +247,19 @@ class HometownSpider(scrapy.Spider):
             # Failed somewhere along a redirect: the page is the one that was linked.
             request = request.replace(url=request.meta["redirect_urls"][0])
         self.logger.warning("Page failed: %s (%s)", request.url, reason)
-        yield from self._failed(request, reason, **request.cb_kwargs)
+        yield from self._failed(request, reason, request.cb_kwargs.get("trail", START))
 
-    def _failed(
-        self,
-        request: Request,
-        reason: str,
-        kind: str | None = None,
-        article_url: str | None = None,
-        page_number: int | None = None,
-        waiting: tuple[str, ...] = (),
-        lost: tuple[tuple[int, str, str], ...] = (),
-        requested: frozenset[int] = frozenset(),
-        known: KnownArticle | None = None,
-    ) -> Iterator[PageItem | Request]:
-        self.crawler.stats.inc_value("pages/failed")
-        if waiting:
-            # The walk back to page 1 broke off: file the article under the page
-            # the crawl reached first, and fetch the pages that were waiting.
-            lost = ((page_number, request.url, reason),)
-            for i, url in enumerate(waiting):
-                request = self._request(url, kind=ARTICLE, article_url=waiting[0], lost=lost if i == 0 else ())
-                yield request.replace(dont_filter=True)
-            return
-        if kind == LISTING or (kind is None and request.url == self.start_url and article_url is None):
-            self.crawler.stats.inc_value("pages/failed_listing")
-            return
-        # A page linked from a listing is taken to be the first page of its article.
-        article_url = article_url or request.url
-        yield PageItem(article_url=article_url, page_number=page_number or 1, url=request.url, failed=reason)
-        yield from _lost_pages(article_url, lost)
+    def _failed(self, request: Request, reason: str, trail: Trail) -> Iterator[Any]:
+        stats = self.crawler.stats
+        stats.inc_value("pages/failed")
+        if request.meta.get("site_entry"):
+            stats.inc_value("pages/failed_start")
+        elif trail.role == LISTING_PAGE:
+            stats.inc_value("pages/failed_listing")
+        elif trail.role == LINK and not trail.waiting:
+            stats.inc_value("pages/failed_link")
+        yield from self._step(walk_failure(request.url, reason, trail))
 
 
-def _lost_pages(article_url: str, lost: tuple[tuple[int, str, str], ...]) -> Iterator[PageItem]:
-    """Failed-page records for pages lost on a broken walk back to page 1."""
-    for number, url, reason in lost:
-        yield PageItem(article_url=article_url, page_number=number, url=url, failed=reason)
+def _failed_page(article_url: str, lost: LostPage) -> PageItem:
+    return PageItem(article_url=article_url, page_number=lost.number, url=lost.url, failed=lost.reason)

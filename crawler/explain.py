@@ -1,0 +1,108 @@
+"""Why the crawler reads a page as it does: ``python -m crawler.explain URL_OR_SAVED_FILE``.
+
+Prints the page's kind with every signal that decided it, the article links
+it found and the links it skipped (with the reason), the page bar as read,
+and the first lines of the body, raw and cleaned. It runs the crawl's own
+``parse_page`` with the project's settings (``-s NAME=VALUE`` as for
+``scrapy crawl``), so what it shows is what a crawl would do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+from urllib.request import Request, urlopen
+
+from scrapy.http import HtmlResponse
+from scrapy.utils.project import get_project_settings
+
+from .cleaning import clean_text
+from .links import NAVIGATION
+from .parsing import Extraction, ParsedPage, parse_page
+
+LINES = 8
+LINKS = 40
+
+
+def load(source: str, url: str | None, user_agent: str) -> HtmlResponse:
+    """A response for a URL (fetched once, as the crawler identifies itself) or a saved file."""
+    if source.startswith(("http://", "https://")):
+        with urlopen(Request(source, headers={"User-Agent": user_agent}), timeout=30) as answer:
+            headers = {"Content-Type": answer.headers.get("Content-Type", "text/html")}
+            return HtmlResponse(answer.geturl(), body=answer.read(), headers=headers)
+    path = Path(source)
+    return HtmlResponse(url or saved_url(path), body=path.read_bytes(), headers={"Content-Type": "text/html"})
+
+
+def saved_url(path: Path) -> str:
+    """The URL a file saved in the replay layout (DIR/<host>/<path>) stood for; a file: URL otherwise."""
+    parts = path.resolve().parts
+    for i, part in enumerate(parts[:-1]):
+        if "." in part and not part.startswith(".") and i + 1 < len(parts):
+            host = part.replace("+", ":")
+            rest = "/".join(parts[i + 1:])
+            rest, _, query = rest.partition("@")
+            rest = rest.removesuffix("index.html")
+            return f"http://{host}/{quote(rest)}" + (f"?{query}" if query else "")
+    return path.resolve().as_uri()
+
+
+def report(page: ParsedPage) -> str:
+    """The explanation, as text."""
+    out = [f"{page.url}", f"kind: {page.kind}", "signals:"]
+    out += [f"  {signal}" for signal in page.signals]
+    if page.canonical:
+        out.append(f"canonical: {page.canonical}")
+    bar = page.bar
+    if bar:
+        numbered = ", ".join(f"{n}: {u}" for n, u in sorted(bar.numbered.items()))
+        out.append(f"page bar: page {bar.current or '?'}" + (f" of {bar.total}" if bar.total else "")
+                   + f"; previous {bar.prev_url}; next {bar.next_url}; first {bar.first_url}; last {bar.last_url}")
+        if numbered:
+            out.append(f"  numbered: {numbered}")
+    else:
+        out.append("page bar: none")
+    out.append(f"article links ({len(page.items)}), followed from a listing:")
+    out += [f"  {item.url}  {item.title!r}" + (" dated" if item.dated else "") + (" with intro" if item.intro else "")
+            for item in page.items[:LINKS]]
+    reasons = Counter(reason for _, reason in page.skipped_links)
+    out.append(f"links skipped ({len(page.skipped_links)}): "
+               + ", ".join(f"{reason} {n}" for reason, n in reasons.most_common()))
+    out += [f"  {reason}: {url}" for url, reason in page.skipped_links[:LINKS] if reason != NAVIGATION]
+    out += [f"  {NAVIGATION}: {url}" for url, reason in page.skipped_links[:LINKS] if reason == NAVIGATION]
+    if page.paragraphs:
+        out.append(f"title: {page.title}")
+        out.append(f"author: {page.author}; published: {page.published}; images: {len(page.images)}")
+        out.append(f"body ({len(page.paragraphs)} lines), first lines as found:")
+        out += [f"  {line[:120]}" for line in page.paragraphs[:LINES]]
+        cleaned = clean_text("\n".join(page.paragraphs)).split("\n")
+        out.append("first lines cleaned:")
+        out += [f"  {line[:120]}" for line in cleaned[:LINES]]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.explain", description=__doc__.splitlines()[0])
+    parser.add_argument("source", help="a page's URL, or a saved HTML file")
+    parser.add_argument("--url", help="the URL a saved file was fetched from (default: read off the replay layout)")
+    parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting, as with scrapy crawl -s (CONTENT_SELECTORS, ARTICLE_LINK_SELECTOR…)")
+    args = parser.parse_args(argv)
+    settings = get_project_settings()
+    for pair in args.settings:
+        name, _, value = pair.partition("=")
+        settings.set(name, value, priority="cmdline")
+    try:
+        response = load(args.source, args.url, settings.get("USER_AGENT"))
+    except OSError as exc:
+        print(f"Cannot read {args.source}: {exc}", file=sys.stderr)
+        return 1
+    print(report(parse_page(response, Extraction.from_settings(settings))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,277 @@
+"""Which links of a page lead to articles: the items of its repeated lists, never its navigation.
+
+A pure function of the page's tree. An *item* is a link that is the whole of
+its line (a title, maybe with a date, a label or an intro beside it) and
+either repeats with others of the same shape (a list of two or more) or
+carries a date or a picture of its own. *Navigation* is what sits in the
+page's header, footer, menus and side boxes: found by tag (``nav``,
+``header``, ``footer``, ``aside``), ARIA role, class or id words (``nav``,
+``menu``, ``footer``, ``sidebar``, ``breadcrumb``…) and box headings
+(``熱門``, ``推薦``, ``排行``, ``相關``…). Every link is either an item or
+skipped with a reason, so a crawl can count what it did not follow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .markup import BLOCK_TAGS, SKIP_TAGS, block_of, is_element, normalize, text_of, tokens
+
+NAV_TAGS = frozenset({"nav", "header", "footer", "aside"})
+NAV_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "search"})
+NAV_TOKENS = frozenset({
+    "nav", "navbar", "navigation", "menu", "menus", "mainmenu", "submenu", "header", "hd", "footer", "foot", "ft",
+    "bottom", "copyright", "breadcrumb", "breadcrumbs", "crumb", "crumbs", "position", "location", "sidebar",
+    "side", "aside", "sider", "share", "social", "login", "search", "toolbar", "topbar", "friendlink", "links",
+    "comment", "comments", "ad", "ads", "advert", "banner", "hot", "rank", "ranking", "recommend", "related", "logo",
+})
+# The site's home page: every page links it, as navigation.
+_HOME = re.compile(r"^https?://[^/?#]+(?:/(?:index|default)\.[a-z]+|/)?$", re.IGNORECASE)
+# Headings of side boxes: popular, recommended, rankings, related, partner links.
+NAV_HEADING = re.compile(
+    "熱門|热门|熱點|热点|推薦|推荐|排行|相關|相关|延伸閱讀|延伸阅读|熱讀|热读|猜你喜|點擊榜|点击榜|最熱|最热|熱榜|热榜"
+    "|友情鏈接|友情链接|網站導航|网站导航"
+)
+_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|svg|ico|pdf|docx?|xlsx?|pptx?|zip|rar|7z|gz|mp3|mp4|avi|wmv|flv|swf|apk|exe)$", re.IGNORECASE)
+DATE = re.compile(
+    r"(?:\d{4}\s*[-/年.]\s*)?\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}:\d{2}"
+)
+# What may stand beside a title on its line: labels, counts, brackets, separators.
+_DECORATION = re.compile(r"[\s\d\W_]+")
+MAX_BESIDE = 8  # characters of other text a title's line may hold and still be an item
+MIN_INTRO = 20  # characters of text in an item's row, besides its links and dates, that make an intro
+MAX_ROW = 400  # a row longer than this is running text with a link in it, not a list's row
+
+NAVIGATION = "navigation"
+RUNNING_TEXT = "in running text"
+LONE = "not in a list"
+REPEATED = "category or tag"
+FILE = "a file, not a page"
+NOT_WEB = "not a web page"
+SELF = "this page"
+NOT_SELECTED = "not matched by ARTICLE_LINK_SELECTOR"
+
+
+@dataclass(frozen=True)
+class Item:
+    """A link to an article, as a list shows it."""
+
+    url: str
+    title: str
+    dated: bool = False
+    intro: bool = False
+
+
+@dataclass
+class PageLinks:
+    """What the links of one page are."""
+
+    items: list[Item] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    item_rows: list[object] = field(default_factory=list)  # elements holding the items, with their dates and intros
+    nav_roots: set[object] = field(default_factory=set)
+
+    @property
+    def item_chars(self) -> int:
+        return sum(len(i.title) for i in self.items)
+
+
+def nav_roots(body) -> set[object]:
+    """The outermost elements that are navigation: by tag, role, class or id words, or a side box's heading."""
+    roots: set[object] = set()
+    for el in body.iter():
+        if not is_element(el) or el.tag in SKIP_TAGS:
+            continue
+        if el.tag in NAV_TAGS or (el.get("role") or "").lower() in NAV_ROLES or NAV_TOKENS.intersection(tokens(el)):
+            roots.add(el)
+        elif el.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "strong", "b", "p", "dt", "em"):
+            box = _headed_box(el)
+            if box is not None:
+                roots.add(box)
+    return {r for r in roots if not any(a in roots for a in r.iterancestors())}
+
+
+def _headed_box(heading):
+    """The box a side-box heading (熱門, 推薦…) names: its nearest ancestor holding links, if links dominate it."""
+    if heading.text is None or not NAV_HEADING.search(heading.text) or len(normalize(heading.text)) > 12:
+        return None
+    if any(True for _ in heading.iter("a")):
+        return None
+    box = heading.getparent()
+    while box is not None and box.tag not in ("body", "html") and not any(True for _ in box.iter("a")):
+        box = box.getparent()
+    if box is None or box.tag in ("body", "html"):
+        return None
+    link_chars = sum(len(text_of(a)) for a in box.iter("a"))
+    other_chars = len(text_of(box)) - link_chars - len(normalize(heading.text))
+    return box if link_chars >= other_chars else None
+
+
+def _line_of(anchor) -> str:
+    """The text of the anchor's line: its block's own text between <br>s and nested blocks."""
+    block = anchor
+    while block.tag not in BLOCK_TAGS and block.getparent() is not None:
+        block = block.getparent()
+    segments: list[list[str]] = [[]]
+    found = [-1]
+
+    def walk(el) -> None:
+        if el is anchor:
+            found[0] = len(segments) - 1
+        if el.text:
+            segments[-1].append(el.text)
+        for child in el:
+            if not is_element(child) or child.tag in SKIP_TAGS:
+                pass
+            elif child.tag in BLOCK_TAGS and not any(a is anchor for a in child.iter("a")):
+                segments.append([])  # a nested block (or <br>) ends the line
+            else:
+                walk(child)
+            if child.tail:
+                segments[-1].append(child.tail)
+
+    walk(block)
+    return normalize("".join(segments[found[0]])) if found[0] >= 0 else ""
+
+
+def _signature(anchor, body) -> tuple:
+    """The anchor's place by shape: tag and class of it and each ancestor up to the body."""
+    path = []
+    for el in [anchor, *anchor.iterancestors()]:
+        if el is body:
+            break
+        path.append((el.tag, el.get("class") or ""))
+    return tuple(path)
+
+
+def _common_ancestor(elements: list):
+    chains = [[e, *e.iterancestors()] for e in elements]
+    common = set(chains[0]).intersection(*map(set, chains[1:]))
+    return next(e for e in chains[0] if e in common)
+
+
+def _row(anchor, container):
+    """The child of ``container`` that holds ``anchor`` (the list's row), or the anchor's block."""
+    row = anchor
+    while row.getparent() is not None and row.getparent() is not container:
+        row = row.getparent()
+    return row if row.getparent() is container and row is not anchor else anchor.getparent()
+
+
+def analyse_links(body, page_url: str, urljoin: Callable[[str], str], bar_root=None, selected=None) -> PageLinks:
+    """Sort every link of the page into article items and skipped links (with reasons).
+
+    ``selected`` (the anchors ARTICLE_LINK_SELECTOR matched) replaces the
+    search for lists when the user set it.
+    """
+    report = PageLinks(nav_roots=nav_roots(body))
+    found: dict[str, Item] = {}
+    candidates = []  # (anchor, url) of links to other pages of the web
+    for anchor in body.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith("#") or any(a.tag in SKIP_TAGS for a in anchor.iterancestors()):
+            continue
+        if bar_root is not None and (anchor is bar_root or bar_root in anchor.iterancestors()):
+            continue  # the page bar is read on its own
+        url = urljoin(href).split("#")[0]
+        reason = _not_an_article(url, page_url)
+        if reason:
+            report.skipped.append((url, reason))
+        elif selected is None:
+            candidates.append((anchor, url))
+        elif anchor in selected:
+            found.setdefault(url, Item(url, _title(anchor)))
+        else:
+            report.skipped.append((url, NOT_SELECTED))
+    if selected is None:
+        _list_items(body, candidates, report, found)
+    # A picture's item takes its title from a caption linking the same article.
+    captions = {url: _title(anchor) for anchor, url in reversed(candidates) if text_of(anchor)}
+    report.items = [item if item.title else Item(item.url, captions.get(item.url, ""), item.dated, item.intro)
+                    for item in found.values()]
+    # Each link once, with the first reason it was skipped for.
+    skipped: dict[str, str] = {}
+    for url, reason in report.skipped:
+        if url not in found:
+            skipped.setdefault(url, reason)
+    report.skipped = list(skipped.items())
+    return report
+
+
+def _not_an_article(url: str, page_url: str) -> str | None:
+    """Why a link cannot lead to an article whatever list it is in, if it cannot."""
+    if not url.startswith(("http://", "https://")):
+        return NOT_WEB
+    if _FILE.search(url.split("?")[0]):
+        return FILE
+    if url == page_url:
+        return SELF
+    if _HOME.match(url):
+        return NAVIGATION
+    return None
+
+
+def _list_items(body, candidates: list, report: PageLinks, found: dict[str, Item]) -> None:
+    """The links that are items of lists, into ``found``; the others into ``report.skipped``."""
+    memo: dict[object, bool] = {}
+    groups: dict[tuple, list] = defaultdict(list)
+    for anchor, url in candidates:
+        beside = _DECORATION.sub("", DATE.sub("", _line_of(anchor).replace(text_of(anchor), "", 1)))
+        if inside_any(anchor, report.nav_roots, memo):
+            report.skipped.append((url, NAVIGATION))
+        elif len(beside) > MAX_BESIDE:
+            report.skipped.append((url, RUNNING_TEXT))
+        else:
+            groups[_signature(anchor, body)].append((anchor, url))
+    for members in groups.values():
+        urls = {url for _, url in members}
+        container = _common_ancestor([a for a, _ in members]) if len(urls) > 1 else None
+        rows: dict[object, list] = defaultdict(list)
+        for anchor, url in members:
+            rows[_row(anchor, container) if container is not None else block_of(anchor)].append((anchor, url))
+        # A link in several rows beside each row's own link is a category or tag, not an article.
+        in_rows: dict[str, int] = defaultdict(int)
+        for row_members in rows.values():
+            for url in {u for _, u in row_members}:
+                in_rows[url] += 1
+        for row, row_members in rows.items():
+            row_text = text_of(row)
+            if len(row_text) > MAX_ROW:
+                # Not a list's row but a block of text around a link: only the link's own line counts.
+                row, row_text = None, _line_of(row_members[0][0])
+            rest = row_text
+            for anchor, _ in row_members:
+                rest = rest.replace(text_of(anchor), "", 1)
+            dated = bool(DATE.search(row_text))
+            intro = len(_DECORATION.sub("", DATE.sub("", rest))) >= MIN_INTRO
+            for anchor, url in row_members:
+                picture = not text_of(anchor) and any(True for _ in anchor.iter("img"))
+                if in_rows[url] > 1 and len({u for _, u in row_members}) > 1:
+                    report.skipped.append((url, REPEATED))
+                elif len(urls) > 1 or dated or picture or intro:
+                    title = _title(anchor)
+                    previous = found.get(url)
+                    if previous is None or (not previous.title and title):
+                        found[url] = Item(url, title, dated, intro)
+                    report.item_rows.append(row if row is not None else anchor)
+                else:
+                    report.skipped.append((url, LONE))
+
+
+def inside_any(el, roots: set, memo: dict) -> bool:
+    """Whether ``el`` is one of ``roots`` or inside one."""
+    if el not in memo:
+        parent = el.getparent()
+        memo[el] = el in roots or (parent is not None and inside_any(parent, roots, memo))
+    return memo[el]
+
+
+def _title(anchor) -> str:
+    text = text_of(anchor)
+    if text:
+        return text
+    image = next(anchor.iter("img"), None)
+    return normalize(image.get("alt") or image.get("title") or "") if image is not None else ""
