@@ -136,9 +136,12 @@ _PARAGRAPH_START = re.compile(r"^(?:[\s\u3000\xa0]|&nbsp;?)+")
 _COPYRIGHT = re.compile(r"©|&copy;|copyright|版權所有|版权所有|ICP[備备證证]|公網安備|公网安备|all rights reserved", re.IGNORECASE)
 
 
+_COPYRIGHT_HINTS = ("©", "&copy", "opyright", "OPYRIGHT", "版權", "版权", "ICP", "安備", "安备", "eserved", "ESERVED")
+
+
 def is_boilerplate(text: str) -> bool:
     """Whether a piece of page text is nothing but the source line, the disclaimer or a copyright notice."""
-    if len(text) < 200 and _COPYRIGHT.search(text):
+    if len(text) < 200 and any(hint in text for hint in _COPYRIGHT_HINTS) and _COPYRIGHT.search(text):
         return True
     return "源" in text and not strip_disclaimer(text).strip()
 

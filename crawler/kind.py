@@ -64,7 +64,8 @@ class Evidence:
     byline_date: bool = False  # a date in the byline, outside any list
     bar: bool = False
     listing_bar: bool = False  # the page bar sits with the list's rows
-    prose_chars: int = 0
+    prose_chars: int = 0  # of prose: text of the body that is not a byline or a date
+    text_chars: int = 0  # of any text in the body
     sentences: int = 0
     images: int = 0  # in the body
     items: int = 0  # article links in lists (navigation left out)
@@ -123,7 +124,7 @@ def decide(e: Evidence, article_pattern: str = "", listing_pattern: str = "") ->
         return LISTING, [Signal("LISTING_URL_PATTERN matches", 0, listing_pattern)]
     found = signals(e)
     total = sum(s.points for s in found)
-    has_body = e.prose_chars > 0 or e.images > 0
+    has_body = e.text_chars > 0 or e.images > 0
     metadata = any(s.name == "metadata says article" for s in found)
     why_site = site_page(e)
     if why_site and not metadata:

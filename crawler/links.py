@@ -18,6 +18,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from .markup import BLOCK_TAGS, SKIP_TAGS, block_of, is_element, normalize, text_of, tokens
 
 NAV_TAGS = frozenset({"nav", "header", "footer", "aside"})
@@ -79,54 +81,55 @@ class PageLinks:
         return sum(len(i.title) for i in self.items)
 
 
-def nav_roots(body) -> set[object]:
-    """The outermost elements that are navigation: by tag, role, class or id words, or a side box's heading."""
-    roots: set[object] = set()
-    for el in body.iter():
-        if not is_element(el) or el.tag in SKIP_TAGS:
-            continue
-        if el.tag in NAV_TAGS or (el.get("role") or "").lower() in NAV_ROLES or NAV_TOKENS.intersection(tokens(el)):
+_NAV_CANDIDATES = etree.XPath("descendant-or-self::*[@class or @id or @role]")
+_ANY_LINK = etree.XPath("boolean(descendant::a)")
+
+
+def nav_roots(body, texts: list[tuple[object, str]]) -> set[object]:
+    """The outermost elements that are navigation: by tag, role, class or id words, or a side box's heading.
+
+    ``texts`` are the page's (owner, text) pairs, from ``markup.own_texts``.
+    """
+    roots: set[object] = set(body.iter(*NAV_TAGS))
+    for el in _NAV_CANDIDATES(body):
+        if (el.get("role") or "").lower() in NAV_ROLES or NAV_TOKENS.intersection(tokens(el)):
             roots.add(el)
-        elif el.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "strong", "b", "p", "dt", "em"):
-            box = _headed_box(el)
+    for owner, text in texts:
+        if len(text) <= 40 and NAV_HEADING.search(text) and len(words := normalize(text)) <= 12:
+            box = _headed_box(owner, words)
             if box is not None:
                 roots.add(box)
     return {r for r in roots if not any(a in roots for a in r.iterancestors())}
 
 
-def _headed_box(heading):
+def _headed_box(heading, words: str):
     """The box a side-box heading (熱門, 推薦…) names: its nearest ancestor holding links, if links dominate it."""
-    if heading.text is None or not NAV_HEADING.search(heading.text) or len(normalize(heading.text)) > 12:
-        return None
-    if any(True for _ in heading.iter("a")):
+    if heading.tag in SKIP_TAGS or heading.tag == "a" or _ANY_LINK(heading):
         return None
     box = heading.getparent()
-    while box is not None and box.tag not in ("body", "html") and not any(True for _ in box.iter("a")):
+    while box is not None and box.tag not in ("body", "html") and not _ANY_LINK(box):
         box = box.getparent()
     if box is None or box.tag in ("body", "html"):
         return None
     link_chars = sum(len(text_of(a)) for a in box.iter("a"))
-    other_chars = len(text_of(box)) - link_chars - len(normalize(heading.text))
+    other_chars = len(text_of(box)) - link_chars - len(words)
     return box if link_chars >= other_chars else None
 
 
-def _line_of(anchor) -> str:
-    """The text of the anchor's line: its block's own text between <br>s and nested blocks."""
-    block = anchor
-    while block.tag not in BLOCK_TAGS and block.getparent() is not None:
-        block = block.getparent()
+def _block_lines(block) -> tuple[list[str], dict[object, int]]:
+    """A block's own lines (its text between <br>s and nested blocks), and the line each link is on."""
     segments: list[list[str]] = [[]]
-    found = [-1]
+    where: dict[object, int] = {}
 
     def walk(el) -> None:
-        if el is anchor:
-            found[0] = len(segments) - 1
+        if el.tag == "a":
+            where[el] = len(segments) - 1
         if el.text:
             segments[-1].append(el.text)
         for child in el:
             if not is_element(child) or child.tag in SKIP_TAGS:
                 pass
-            elif child.tag in BLOCK_TAGS and not any(a is anchor for a in child.iter("a")):
+            elif child.tag in BLOCK_TAGS:
                 segments.append([])  # a nested block (or <br>) ends the line
             else:
                 walk(child)
@@ -134,7 +137,7 @@ def _line_of(anchor) -> str:
                 segments[-1].append(child.tail)
 
     walk(block)
-    return normalize("".join(segments[found[0]])) if found[0] >= 0 else ""
+    return [normalize("".join(segment)) for segment in segments], where
 
 
 def _signature(anchor, body) -> tuple:
@@ -161,13 +164,17 @@ def _row(anchor, container):
     return row if row.getparent() is container and row is not anchor else anchor.getparent()
 
 
-def analyse_links(body, page_url: str, urljoin: Callable[[str], str], bar_root=None, selected=None) -> PageLinks:
+def analyse_links(
+    body, texts: list[tuple[object, str]], page_url: str, urljoin: Callable[[str], str | None], bar_root=None,
+    selected=None,
+) -> PageLinks:
     """Sort every link of the page into article items and skipped links (with reasons).
 
+    ``texts`` are the page's (owner, text) pairs, from ``markup.own_texts``.
     ``selected`` (the anchors ARTICLE_LINK_SELECTOR matched) replaces the
     search for lists when the user set it.
     """
-    report = PageLinks(nav_roots=nav_roots(body))
+    report = PageLinks(nav_roots=nav_roots(body, texts))
     found: dict[str, Item] = {}
     candidates = []  # (anchor, url) of links to other pages of the web
     for anchor in body.iter("a"):
@@ -176,10 +183,10 @@ def analyse_links(body, page_url: str, urljoin: Callable[[str], str], bar_root=N
             continue
         if bar_root is not None and (anchor is bar_root or bar_root in anchor.iterancestors()):
             continue  # the page bar is read on its own
-        url = urljoin(href).split("#")[0]
-        reason = _not_an_article(url, page_url)
+        url = urljoin(href)
+        reason = _not_an_article(url, page_url) if url else NOT_WEB
         if reason:
-            report.skipped.append((url, reason))
+            report.skipped.append((url or href, reason))
         elif selected is None:
             candidates.append((anchor, url))
         elif anchor in selected:
@@ -217,9 +224,19 @@ def _not_an_article(url: str, page_url: str) -> str | None:
 def _list_items(body, candidates: list, report: PageLinks, found: dict[str, Item]) -> None:
     """The links that are items of lists, into ``found``; the others into ``report.skipped``."""
     memo: dict[object, bool] = {}
+    blocks: dict[object, tuple[list[str], dict[object, int]]] = {}
+    texts = {anchor: text_of(anchor) for anchor, _ in candidates}
+
+    def line_of(anchor) -> str:
+        block = block_of(anchor)
+        if block not in blocks:
+            blocks[block] = _block_lines(block)
+        lines, where = blocks[block]
+        return lines[where[anchor]] if anchor in where else ""
+
     groups: dict[tuple, list] = defaultdict(list)
     for anchor, url in candidates:
-        beside = _DECORATION.sub("", DATE.sub("", _line_of(anchor).replace(text_of(anchor), "", 1)))
+        beside = _DECORATION.sub("", DATE.sub("", line_of(anchor).replace(texts[anchor], "", 1)))
         if inside_any(anchor, report.nav_roots, memo):
             report.skipped.append((url, NAVIGATION))
         elif len(beside) > MAX_BESIDE:
@@ -241,14 +258,14 @@ def _list_items(body, candidates: list, report: PageLinks, found: dict[str, Item
             row_text = text_of(row)
             if len(row_text) > MAX_ROW:
                 # Not a list's row but a block of text around a link: only the link's own line counts.
-                row, row_text = None, _line_of(row_members[0][0])
+                row, row_text = None, line_of(row_members[0][0])
             rest = row_text
             for anchor, _ in row_members:
-                rest = rest.replace(text_of(anchor), "", 1)
+                rest = rest.replace(texts[anchor], "", 1)
             dated = bool(DATE.search(row_text))
             intro = len(_DECORATION.sub("", DATE.sub("", rest))) >= MIN_INTRO
             for anchor, url in row_members:
-                picture = not text_of(anchor) and any(True for _ in anchor.iter("img"))
+                picture = not texts[anchor] and anchor.find(".//img") is not None
                 if in_rows[url] > 1 and len({u for _, u in row_members}) > 1:
                     report.skipped.append((url, REPEATED))
                 elif len(urls) > 1 or dated or picture or intro:

@@ -7,7 +7,8 @@ here knows what a page means.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+
+from lxml import etree
 
 SKIP_TAGS = frozenset({
     "script", "style", "noscript", "iframe", "select", "option", "button", "textarea", "template",
@@ -35,16 +36,26 @@ def is_element(node) -> bool:
     return isinstance(node.tag, str)
 
 
-def own_texts(root) -> Iterator[tuple[object, str]]:
-    """(owner element, text) for every text node under root, scripts and styles left out."""
-    if not is_element(root) or root.tag in SKIP_TAGS:
-        return
-    if root.text:
-        yield root, root.text
-    for child in root:
-        yield from own_texts(child)
-        if child.tail:
-            yield root, child.tail
+string_of = etree.XPath("string()")  # all text under an element, scripts' too: fast, for measures
+_HAS_SKIPPED = etree.XPath("boolean(" + " | ".join(f"descendant::{tag}" for tag in sorted(SKIP_TAGS)) + ")")
+
+
+def own_texts(root) -> list[tuple[object, str]]:
+    """(owner element, text) for every text node under root in page order, scripts and styles left out."""
+    out: list[tuple[object, str]] = []
+
+    def walk(el) -> None:
+        if el.text:
+            out.append((el, el.text))
+        for child in el:
+            if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
+                walk(child)
+            if child.tail:
+                out.append((el, child.tail))
+
+    if is_element(root) and root.tag not in SKIP_TAGS:
+        walk(root)
+    return out
 
 
 def inside(el, tag: str) -> bool:
@@ -84,10 +95,14 @@ def lines(root, skip=()) -> list[str]:
 
 def text_of(el) -> str:
     """All text under ``el``, scripts and styles left out, white space normalized."""
-    return normalize("".join(text for _, text in own_texts(el)))
+    if _HAS_SKIPPED(el):
+        return normalize("".join(text for _, text in own_texts(el)))
+    return normalize(string_of(el))
+
+
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 
 
 def tokens(el) -> list[str]:
     """The words of an element's class and id, lower case, split at ``-``, ``_`` and spaces."""
-    value = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return [t for t in re.split(r"[\s_\-]+", value) if t]
+    return _TOKEN_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower())

@@ -7,10 +7,10 @@ was left in the text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .markup import SKIP_TAGS, is_element, normalize, own_texts
+from .markup import normalize, own_texts, string_of
 from .site import canonicalize_url
 
 PREV_WORDS = ("上一頁", "上一页", "上頁", "上页")
@@ -58,22 +58,14 @@ def is_page_bar(line: str) -> bool:
     return bool(_BAR_LINE.fullmatch(line)) and bool(_BAR_WORD.search(line))
 
 
-def _bar_word_owners(root) -> Iterator[object]:
-    """Elements owning a text that holds 上一頁 or 下一頁, outside scripts and styles."""
-    for node in root.iter():
-        owners = []
-        if is_element(node) and node.text and _BAR_WORD.search(node.text):
-            owners.append(node)
-        if node.tail and node is not root and _BAR_WORD.search(node.tail):
-            owners.append(node.getparent())
-        for owner in owners:
-            if owner.tag not in SKIP_TAGS and not any(a.tag in SKIP_TAGS for a in owner.iterancestors()):
-                yield owner
+def find_bar(
+    texts: list[tuple[object, str]], url: str, urljoin: Callable[[str], str | None]
+) -> tuple[object | None, PageBar | None]:
+    """The page bar's element and what it says, or (None, None) when the page has none.
 
-
-def find_bar(root, url: str, urljoin: Callable[[str], str]) -> tuple[object | None, PageBar | None]:
-    """The page bar's element and what it says, or (None, None) when the page has none."""
-    for owner in _bar_word_owners(root):
+    ``texts`` are the page's (owner, text) pairs, from ``markup.own_texts``.
+    """
+    for owner in dict.fromkeys(owner for owner, text in texts if _BAR_WORD.search(text)):
         bar_root = owner
         while bar_root.getparent() is not None and bar_root.getparent().tag not in ("body", "html"):
             parent = bar_root.getparent()
@@ -87,16 +79,11 @@ def find_bar(root, url: str, urljoin: Callable[[str], str]) -> tuple[object | No
 
 
 def _only_bar(el) -> bool:
-    texts, size = [], 0
-    for _, text in own_texts(el):
-        texts.append(text)
-        size += len(text)
-        if size > _BAR_MAX_CHARS:  # a whole article body is not read to the end
-            return False
-    return not _BAR_NOISE.sub("", "".join(texts))
+    text = string_of(el)  # script text too: a bar holds none
+    return len(text) <= _BAR_MAX_CHARS and not _BAR_NOISE.sub("", text)
 
 
-def _read_bar(bar_root, url: str, urljoin: Callable[[str], str]) -> PageBar | None:
+def _read_bar(bar_root, url: str, urljoin: Callable[[str], str | None]) -> PageBar | None:
     here = canonicalize_url(url)
     bar = PageBar()
     plain_numbers: list[int] = []
@@ -113,6 +100,8 @@ def _read_bar(bar_root, url: str, urljoin: Callable[[str], str]) -> PageBar | No
         if href.lower().startswith(("javascript:", "mailto:")):
             continue
         target = urljoin(href)
+        if target is None:
+            continue
         has_link = True
         if label in PREV_WORDS:
             bar.prev_url = target

@@ -9,19 +9,25 @@ Which kind of page it is (article, listing or other) is decided in
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lxml import etree
+from parsel.csstranslator import HTMLTranslator
 from scrapy.http import TextResponse
+from scrapy.utils.response import get_base_url
 from w3lib.encoding import html_body_declared_encoding
 
 from .cleaning import is_boilerplate
 from .kind import ARTICLE, LISTING, OTHER, Evidence, Signal, decide
 from .links import Item, analyse_links, inside_any
-from .markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, lines, normalize, own_texts, text_of
+from .markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, lines, own_texts, text_of
 from .pagebar import PageBar, find_bar
+from .site import absolute_url
 
 __all__ = ["ARTICLE", "LISTING", "OTHER", "Extraction", "ParsedPage", "parse_page", "redecoded"]
 
@@ -64,6 +70,16 @@ class Extraction:
             all_links=follow_all_links(settings),
             requisites=bool(settings.get("MIRROR_DIR")) and settings.getbool("MIRROR_REQUISITES"),
         )
+
+
+@functools.lru_cache(maxsize=256)
+def _css(selector: str) -> etree.XPath:
+    return etree.XPath(HTMLTranslator().css_to_xpath(selector))
+
+
+def select(response: TextResponse, selector: str) -> list:
+    """The elements a CSS selector matches, as lxml elements (Scrapy's css() without its Selector objects)."""
+    return _css(selector)(response.selector.root)
 
 
 def follow_all_links(settings) -> bool:
@@ -110,10 +126,10 @@ def redecoded(response: TextResponse) -> TextResponse:
     return response.replace(encoding=declared)
 
 
-def _absolute(response: TextResponse, hrefs: list[str]) -> list[str]:
+def _absolute(join: Callable[[str], str | None], hrefs: list[str]) -> list[str]:
     """Absolute http(s) URLs, without fragments, in order, once each."""
-    urls = (response.urljoin(h.strip()).split("#")[0] for h in hrefs if h.strip())
-    return list(dict.fromkeys(u for u in urls if u.startswith(("http://", "https://"))))
+    urls = (join(h) for h in hrefs if h.strip())
+    return list(dict.fromkeys(u for u in urls if u and u.startswith(("http://", "https://"))))
 
 
 def _comparable(text: str) -> str:
@@ -126,9 +142,8 @@ def _site_name_cut(title: str) -> str:
     return title[: title.rindex(parts[-1])].rstrip(" _|–—-") if len(parts) > 1 and len(parts[-1]) <= 15 else title
 
 
-def _headline(response: TextResponse, body):
+def _headline(title: str, body):
     """The h1/h2 that repeats the <title> (readings and the site's name aside), and the title without the name."""
-    title = normalize(response.xpath("string(//title)").get("")) if response.xpath("//title") else ""
     lead = _site_name_cut(title)
     want = _comparable(title)
     for tag in ("h1", "h2"):
@@ -141,13 +156,21 @@ def _headline(response: TextResponse, body):
 
 def _title(response: TextResponse, extraction: Extraction, headline, lead: str) -> str:
     for selector in extraction.title_selectors:
-        for text in response.css(selector).xpath("string()").getall():
-            text = normalize(text)
+        for el in select(response, selector):
+            text = text_of(el)
             if text:
                 return _site_name_cut(text) if selector == "title" else text
     if headline is not None:
         return text_of(headline)
     return lead or next((text_of(h) for h in response.selector.root.iter("h1") if text_of(h)), "")
+
+
+@dataclass(frozen=True)
+class _Text:
+    owner: object
+    text: str
+    byline: bool  # a date or a signature, not prose
+    marks: int  # sentence marks
 
 
 class _Prose:
@@ -158,23 +181,24 @@ class _Prose:
     that (half), as Readability does; the body is the best-scored block.
     """
 
-    def __init__(self, body, excluded: set):
+    def __init__(self, body, texts: list[tuple[object, str]], excluded: set):
         excluded = excluded | set(body.iter("a"))  # link text is not prose
         self.scores: dict[object, float] = defaultdict(float)
-        self.texts: list[tuple[object, str]] = []
+        self.texts: list[_Text] = []
         memo: dict[object, bool] = {}
         leaf_memo: dict[object, bool] = {}
         self.images = [img for img in body.iter("img") if not inside_any(img, excluded, memo)]
-        for owner, text in own_texts(body):
+        for owner, text in texts:
             text = text.strip()
             if not text or inside_any(owner, excluded, memo) or is_boilerplate(text):
                 continue
-            self.texts.append((owner, text))
+            found = _Text(owner, text, _is_byline(text), len(_SENTENCE_MARKS.findall(text)))
+            self.texts.append(found)
             block = owner
             while block.tag in INLINE_TAGS and block.getparent() is not None:
                 block = block.getparent()
-            score = len(text) + 3 * len(_SENTENCE_MARKS.findall(text))
-            if _is_byline(text):
+            score = len(text) + 3 * found.marks
+            if found.byline:
                 score /= 5  # a byline beside the text must not draw the body to itself
             if block.tag in _PARAGRAPH_TAGS or _single_paragraph(block, leaf_memo):
                 holder = block.getparent() if block.getparent() is not None else block
@@ -184,18 +208,17 @@ class _Prose:
             if holder.getparent() is not None:
                 self.scores[holder.getparent()] += score / 2
 
-    def chars_within(self, el) -> int:
-        return sum(len(t) for owner, t in self.texts if owner is el or el in owner.iterancestors())
+    def within(self, blocks) -> list[_Text]:
+        """The texts under any of ``blocks``, in page order."""
+        memo: dict[object, bool] = {}
+        roots = set(blocks)
+        return [t for t in self.texts if inside_any(t.owner, roots, memo)]
 
-    def sentences(self, blocks: list) -> int:
-        return sum(len(_SENTENCE_MARKS.findall(t)) for owner, t in self.texts
-                   if any(owner is b or b in owner.iterancestors() for b in blocks))
-
-    def first_sentence(self, within):
-        """The element owning the first text under ``within`` that reads as a sentence of prose."""
-        for owner, text in self.texts:
-            if (_SENTENCE_END.search(text) or len(text) >= 80) and (owner is within or within in owner.iterancestors()):
-                return owner
+    def first_sentence(self, block):
+        """The element owning the first text under ``block`` that reads as a sentence of prose."""
+        for t in self.within([block]):
+            if _SENTENCE_END.search(t.text) or len(t.text) >= 80:
+                return t.owner
         return None
 
     def pictures(self) -> list:
@@ -237,7 +260,7 @@ def _single_paragraph(block, memo: dict) -> bool:
 def _body(response: TextResponse, prose: _Prose, extraction: Extraction) -> tuple[list, str | None]:
     """The body's blocks, and the content selector that found them (None: found by prose)."""
     for selector in extraction.content_selectors:
-        matches = [(prose.chars_within(m.root), m.root) for m in response.css(selector)]
+        matches = [(sum(len(t.text) for t in prose.within([el])), el) for el in select(response, selector)]
         matches = [(chars, el) for chars, el in matches if chars > 0]
         if matches:
             return [max(matches, key=lambda m: m[0])[1]], selector
@@ -248,9 +271,9 @@ def _byline(response: TextResponse, prose: _Prose, blocks: list, headline, extra
     """The element carrying date and author, and its text: INFO_SELECTORS, else the short dated or
     signed block near the headline or before the body's first sentence."""
     for selector in extraction.info_selectors:
-        matches = response.css(selector)
+        matches = select(response, selector)
         if matches:
-            return matches[0].root, " ".join(normalize(m.xpath("string()").get("")) for m in matches)
+            return matches[0], " ".join(text_of(m) for m in matches)
     candidates = []
     if headline is not None:
         candidates += [el for el in headline.itersiblings() if is_element(el)][:3]
@@ -286,56 +309,80 @@ def _published(text: str) -> str | None:
     return f"{date}T{int(hour):02d}:{minute}" + (f":{second}" if second else "")
 
 
-def _metadata(response: TextResponse) -> tuple[str, set[str]]:
-    """og:type, and the @types of the page's JSON-LD."""
-    og_type = (response.xpath("//meta[@property='og:type']/@content").get() or "").strip().lower()
-    if response.xpath("//meta[starts-with(@property, 'article:')]"):
-        og_type = og_type or "article"
+@dataclass
+class _Head:
+    """What the page says of itself in its <head> (and JSON-LD anywhere)."""
+
+    title: str = ""
+    og_type: str = ""
+    ld_types: set[str] = field(default_factory=set)
+    canonical: str | None = None
+
+
+def _head(root) -> _Head:
+    head = _Head()
+    for el in root.iter("title", "meta", "link", "script"):
+        if el.tag == "title" and not head.title:
+            head.title = text_of(el)
+        elif el.tag == "meta":
+            name = (el.get("property") or "").lower()
+            if name == "og:type":
+                head.og_type = (el.get("content") or "").strip().lower()
+            elif name.startswith("article:"):
+                head.og_type = head.og_type or "article"
+        elif el.tag == "link" and (el.get("rel") or "").lower() == "canonical" and head.canonical is None:
+            head.canonical = el.get("href")
+        elif el.tag == "script" and el.get("type") == "application/ld+json":
+            head.ld_types |= _ld_types(el.text or "")
+    return head
+
+
+def _ld_types(script: str) -> set[str]:
+    """The @types in one JSON-LD script, @graph included."""
+    try:
+        stack = [json.loads(script)]
+    except ValueError:
+        return set()
     types: set[str] = set()
-    for script in response.xpath("//script[@type='application/ld+json']/text()").getall():
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, list):
-                stack.extend(node)
-            elif isinstance(node, dict):
-                kind = node.get("@type")
-                types.update(kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else [])
-                stack.extend(node.get("@graph", []) if isinstance(node.get("@graph"), list) else [])
-    return og_type, types
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            kind = node.get("@type")
+            types.update(kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else [])
+            stack.extend(node.get("@graph", []) if isinstance(node.get("@graph"), list) else [])
+    return types
 
 
 def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     """Turn one response into page fields, and decide what kind of page it is."""
     response = redecoded(response)
     root = response.selector.root
-    body_el = response.css("body")
-    body = body_el[0].root if body_el else root
-    bar_root, bar = find_bar(body, response.url, response.urljoin)
+    body = next(root.iter("body"), root)
+    head = _head(root)
+    join = functools.partial(absolute_url, get_base_url(response))
+    texts = own_texts(body)
+    bar_root, bar = find_bar(texts, response.url, join)
     selected = None
     if extraction.article_link_selector:
-        selected = {s.root for s in response.css(extraction.article_link_selector).xpath("descendant-or-self::a")}
-    links = analyse_links(body, response.url, response.urljoin, bar_root, selected)
-    headline, lead = _headline(response, body)
+        selected = {a for el in select(response, extraction.article_link_selector) for a in el.iter("a")}
+    links = analyse_links(body, texts, response.url, join, bar_root, selected)
+    headline, lead = _headline(head.title, body)
     excluded = {*links.nav_roots, *links.item_rows, *([bar_root] if bar_root is not None else []),
                 *([headline] if headline is not None else [])}
-    prose = _Prose(body, excluded)
+    prose = _Prose(body, texts, excluded)
     blocks, selector = _body(response, prose, extraction)
     byline, info = _byline(response, prose, blocks, headline, extraction)
-    images = _absolute(response, [img.get("src") or "" for b in blocks for img in b.iter("img")])
-    og_type, ld_types = _metadata(response)
-    canonical = response.xpath("//link[@rel='canonical']/@href").get()
-    canonical = response.urljoin(canonical.strip()).split("#")[0] if canonical and canonical.strip() else None
+    images = _absolute(join, [img.get("src") or "" for b in blocks for img in b.iter("img")])
+    body_texts = prose.within(blocks)
+    canonical = join(head.canonical) if head.canonical and head.canonical.strip() else None
     title = _title(response, extraction, headline, lead)
     evidence = Evidence(
         url=response.url,
         title=_READING.sub("", title),
-        og_type=og_type,
-        ld_types=frozenset(ld_types),
+        og_type=head.og_type,
+        ld_types=frozenset(head.ld_types),
         headline=headline is not None,
         byline_date=bool(_DATE.search(info)),
         bar=bar is not None,
@@ -343,8 +390,9 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
             bar_root.getparent() is not None and bar_root.getparent() in [r, *r.iterancestors()]
             for r in links.item_rows
         ),
-        prose_chars=sum(prose.chars_within(b) for b in blocks),
-        sentences=prose.sentences(blocks),
+        prose_chars=sum(len(t.text) for t in body_texts if not t.byline),
+        text_chars=sum(len(t.text) for t in body_texts),
+        sentences=sum(t.marks for t in body_texts),
         images=len(images),
         items=len(links.items),
         dated_items=sum(i.dated for i in links.items),
@@ -358,10 +406,10 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
         items=links.items, skipped_links=links.skipped,
     )
     if extraction.all_links:
-        page.all_links = _absolute(response, response.xpath("//a/@href").getall())
+        page.all_links = _absolute(join, response.xpath("//a/@href").getall())
     if extraction.requisites:
         page.requisites = _absolute(
-            response, response.xpath("//img/@src | //link[contains(@rel, 'stylesheet')]/@href").getall()
+            join, response.xpath("//img/@src | //link[contains(@rel, 'stylesheet')]/@href").getall()
         )
     if kind != ARTICLE:
         return page

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import functools
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from w3lib.url import canonicalize_url as _canonicalize_url
 
 # The same page-bar URLs come back on every page of an article.
 canonicalize_url = functools.lru_cache(maxsize=4096)(_canonicalize_url)
+
+
+@functools.lru_cache(maxsize=16384)
+def absolute_url(base: str, href: str) -> str | None:
+    """``href`` made absolute against ``base``, without its fragment; None when it is no URL at all."""
+    try:
+        return urljoin(base, href.strip()).split("#")[0]
+    except ValueError:  # "http://[" and the like
+        return None
 
 
 def site_domain(host: str) -> str:

@@ -182,3 +182,20 @@ def test_explain_a_listing():
         *(f"http://www.portal.test/show-2-10{n}-1.html" for n in range(1, 5)),
     ]
     assert "navigation: http://www.portal.test/about.html" in out
+
+
+def test_an_article_page_holding_only_the_disclaimer_is_missing_not_empty(tmp_path):
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE_SITE, site)
+    page = site / SITE_HOST / "html" / "2023" / "0816" / "4533_2.html"
+    html = page.read_text(encoding="utf-8")
+    start, end = html.index('<div class="content">'), html.index('<div class="page">')
+    page.write_text(html[:start] + '<div class="content"><p>文章來源於:http://www.xiangtianlong.com 家(jiā)鄉網</p>'
+                    "<p>網站內容來源於網絡,其真(zhēn)實性與(yǔ)本站無關,請網友慎重判斷</p>" + html[end:], encoding="utf-8")
+    url = f"http://{SITE_HOST}/html/2023/0816/4533.html"
+    [record] = crawl_with_stats(tmp_path, "-a", f"replay={site}", "-a", f"start_url={url}").records
+    assert record["complete"] is False and record["missing_pages"] == [2] and record["page_count"] == 2
+    assert record["text"] == ("8月16日,南海休漁期結束,海陵島閘坡漁港迎來開漁節。上千艘漁船揚帆出海,場麵壯觀。\n"
+                              "開漁節期間,當地還舉辦了祭海儀式、漁家美食節和攝影比賽,吸引了大批遊客前來觀看。")

@@ -185,3 +185,21 @@ def test_a_gallery_page_with_a_picture_and_no_text_is_an_article_page():
         <div class="pages"><a href="/a/1_2.html">上一頁</a> <a href="/a/1.html">1</a> <a href="/a/1_2.html">2</a> 3</div>""",
                  url="http://news.test/a/1_3.html", title="漁港新貌")
     assert page.kind == ARTICLE and page.images == ["http://news.test/p/3.jpg"] and page.bar.current == 3
+
+
+def test_settings_overrule_the_signals():
+    from dataclasses import replace
+
+    def page(url: str, title: str, body: str, extraction):
+        html = f"<html><head><title>{title}</title></head><body>{body}</body></html>".encode()
+        return parse_page(HtmlResponse(url, body=html), extraction)
+
+    chosen = replace(EXTRACTION, article_link_selector="div.nav", article_url_pattern=r"/about\.html$")
+    body = f'<div class="nav"><a href="/a/99.html">頭條</a></div><ul class="lst">{LISTING_ROWS}</ul>'
+    listing = page("http://news.test/list.html", "新聞", body, chosen)
+    assert listing.kind == LISTING and [i.url for i in listing.items] == ["http://news.test/a/99.html"]
+    assert ("http://news.test/a/1.html", "not matched by ARTICLE_LINK_SELECTOR") in listing.skipped_links
+    about = page("http://news.test/about.html", "關於我們", "<h1>關於我們</h1><p>本站創辦於2012年。</p>", chosen)
+    assert about.kind == ARTICLE and about.signals[0].name == "ARTICLE_URL_PATTERN matches"
+    assert page("http://news.test/about.html", "關於我們", "<h1>關於我們</h1><p>本站創辦於2012年。</p>",
+                EXTRACTION).kind == OTHER
