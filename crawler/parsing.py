@@ -146,10 +146,11 @@ def _headline(title: str, body):
     """The h1/h2 that repeats the <title> (readings and the site's name aside), and the title without the name."""
     lead = _site_name_cut(title)
     want = _comparable(title)
+    parts = {_comparable(part) for part in _TITLE_PARTS.split(title)}
     for tag in ("h1", "h2"):
         for el in body.iter(tag):
             have = _comparable(text_of(el))
-            if have and want and (want.startswith(have) or (len(have) >= 4 and have in want)):
+            if have and want and (have in parts or want.startswith(have) or (len(have) >= 4 and have in want)):
                 return el, lead
     return None, lead
 

@@ -203,3 +203,16 @@ def test_settings_overrule_the_signals():
     assert about.kind == ARTICLE and about.signals[0].name == "ARTICLE_URL_PATTERN matches"
     assert page("http://news.test/about.html", "關於我們", "<h1>關於我們</h1><p>本站創辦於2012年。</p>",
                 EXTRACTION).kind == OTHER
+
+
+def test_a_title_that_puts_the_site_first_still_finds_a_short_headline():
+    page = parse('<div class="x"><h2>通知</h2><div class="y">明天停水,請做好準備。</div></div>', title="某某網 - 通知")
+    assert page.kind == ARTICLE and page.title == "通知" and text(page) == "明天停水,請做好準備。"
+
+
+def test_a_comment_link_beside_each_title_is_not_an_article():
+    rows = "".join(f'<li><a href="/a/{n}.html">第{n}條新聞的標題文字</a> <a href="/c/{n}.html">評論(3)</a></li>'
+                   for n in range(1, 7))
+    page = parse(f"<ul>{rows}</ul>", url="http://news.test/list/")
+    assert [i.url for i in page.items] == [f"http://news.test/a/{n}.html" for n in range(1, 7)]
+    assert ("http://news.test/c/1.html", "in running text") in page.skipped_links
