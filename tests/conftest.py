@@ -36,7 +36,7 @@ def fixture_response(path: str, url: str | None = None):
 @pytest.fixture(scope="session")
 def site_server():
     """The fixture site served over real HTTP on 127.0.0.1; yields its base URL."""
-    from crawler.replica import ReplicaServer
+    from tools.server import ReplicaServer
 
     server = ReplicaServer(FIXTURE_SITE, SITE_HOST)
     yield server.start()

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from crawler.hostile import HostileServer, generate_hostile
-from crawler.replica import ReplicaServer
+from tools.hostile import HostileServer, generate_hostile
+from tools.server import ReplicaServer
 
 from .conftest import FIXTURE_SITE, ROOT, SITE_HOST, crawl_with_stats
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from crawler.hostile import HostileServer, generate_hostile
+from tools.hostile import HostileServer, generate_hostile
 
 from .conftest import crawl_with_stats
 

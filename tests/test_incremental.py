@@ -4,8 +4,9 @@ import shutil
 
 import pytest
 
-from crawler.replay import url_to_path
-from crawler.replica import HOST, Article, ReplicaServer, generate
+from crawler.layout import url_to_path
+from tools.replica import HOST, Article, generate
+from tools.server import ReplicaServer
 
 from .conftest import crawl_with_stats
 

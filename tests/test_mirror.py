@@ -4,12 +4,12 @@ import hashlib
 import json
 
 import pytest
-from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.mirror import MirrorMiddleware
-from crawler.replay import MirrorIndex, url_to_path
-from crawler.replica import HOST, ReplicaServer, generate, seed_lines
+from crawler.storage import FolderStorage
+from crawler.layout import MirrorIndex, url_to_path
+from tools.replica import HOST, generate, seed_lines
+from tools.server import ReplicaServer
 
 from .conftest import crawl_with_stats
 
@@ -133,10 +133,10 @@ def test_re_mirroring_rewrites_only_what_changed(mirrored, tmp_path):
 ])
 def test_no_url_makes_the_mirror_write_outside_its_folder(tmp_path, url):
     mirror = tmp_path / "mirror"
-    crawler = get_crawler(settings_dict={"MIRROR_DIR": str(mirror)})
-    middleware = MirrorMiddleware.from_crawler(crawler)
-    saved = middleware.save(url, b"<html>page</html>")
-    assert saved.outcome == "new" and (mirror / saved.file).read_bytes() == b"<html>page</html>"
+    storage = FolderStorage(mirror, create=True)
+    outcome, file, _ = storage.save(url, b"<html>page</html>")
+    storage.close()
+    assert outcome == "new" and (mirror / file).read_bytes() == b"<html>page</html>"
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert all(p.is_relative_to(mirror) for p in written)
     pages = [p for p in written if not p.name.startswith("mirror-index")]

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.replay import MAX_NAME_BYTES, DirectorySource, saved_file, url_to_path
+from crawler.layout import MAX_NAME_BYTES, saved_file, url_to_path
+from crawler.storage import FolderStorage
 
 
 @pytest.mark.parametrize(
@@ -35,11 +36,11 @@ def test_source_never_reads_outside_its_folder(tmp_path):
     site = tmp_path / "site"
     (site / "h.test").mkdir(parents=True)
     (site / "h.test" / "index.html").write_text("<html>yes</html>")
-    source = DirectorySource(site)
-    assert source.get("http://h.test/").body == b"<html>yes</html>"
-    assert source.get("http://h.test/../secret.txt") is None
-    assert source.get("http://h.test/%2e%2e/%2e%2e/secret.txt") is None
-    assert source.get("http://h.test/missing.html") is None
+    storage = FolderStorage(site)
+    assert storage.retrieve("http://h.test/").body == b"<html>yes</html>"
+    assert storage.retrieve("http://h.test/../secret.txt") is None
+    assert storage.retrieve("http://h.test/%2e%2e/%2e%2e/secret.txt") is None
+    assert storage.retrieve("http://h.test/missing.html") is None
 
 
 # --- path safety: no URL from the site writes outside the mirror, or onto another URL's file ----
@@ -119,3 +120,14 @@ def test_distinct_urls_never_share_a_file(paths):
 
     urls = ["http://h.test/" + "/".join(quote(s, safe="") for s in p) for p in paths]
     assert len({url_to_path(u) for u in urls}) == len(urls)
+
+
+def test_urls_a_server_reads_alike_share_a_file_and_no_others_do():
+    # The rule of crawler/layout.py: same host and port, same query, same path as a server reads it.
+    alike = ["http://h.test/a/b", "http://h.test/a%2Fb", "http://h.test/a//b", "http://h.test/a/./b",
+             "http://h.test/x/../a/b", "http://H.TEST:80/a/b", "http://h.test/a\\b"]
+    assert {url_to_path(u) for u in alike} == {url_to_path("http://h.test/a/b")}
+    assert url_to_path("http://h.test/news/") == url_to_path("http://h.test/news/index.html")
+    different = ["http://h.test/a/b", "http://h.test/a/b?x=1", "http://h.test/a/b/", "http://h.test:8080/a/b",
+                 "http://h.test/a%252Fb", "http://h.test/A/b"]
+    assert len({url_to_path(u) for u in different}) == len(different)

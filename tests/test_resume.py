@@ -6,7 +6,8 @@ import subprocess
 import sys
 import time
 
-from crawler.replica import ReplicaServer, generate
+from tools.replica import generate
+from tools.server import ReplicaServer
 
 from .conftest import FAST, ROOT, crawl, wait_for
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..replica import FIXTURES
+from ..server import free_port
 
 ROOT = FIXTURES.parent
 # The same for every crawl measured: fixed concurrency, no AutoThrottle, no telnet.
@@ -45,12 +46,6 @@ class Run:
         return f"{self.name:<28}{self.pages:>7}{self.seconds:>8.1f}{self.pages_per_second:>9.0f}{cpu}{rss}"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def measure_process(name: str, command: list[str], log: Path) -> Run:
     """Run a Scrapy command; pages and time from its stats, CPU and peak RSS from the kernel."""
     with log.open("w") as err:
@@ -70,7 +65,7 @@ def measure_process(name: str, command: list[str], log: Path) -> Run:
 def served(site: Path, delay: float = 0.0) -> Iterator[str]:
     """The replica server in a process of its own (so that it does not share the crawler's CPU); its base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "crawler.replica", "serve", str(site), "--port", str(port), "--delay", str(delay)]
+    command = [sys.executable, "-m", "tools.server", str(site), "--port", str(port), "--delay", str(delay)]
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
     try:
         for _ in range(100):

@@ -1,7 +1,7 @@
 """A hostile replica: the faults an unattended crawl meets, each on its own pages, on 127.0.0.1 only.
 
-    python -m crawler.replica generate DIR --hostile
-    python -m crawler.replica serve DIR --hostile
+    python -m tools.hostile generate DIR
+    python -m tools.hostile serve DIR [--port 8000]
 
 ``generate`` writes the static pages and ``DIR/hostile.json``, which says what
 the crawl must make of every article: its pages, which are lost for good, and
@@ -17,7 +17,8 @@ import json
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from .replica import _FOOT, _HEAD, HOST, ReplicaServer, _page_bar, _write, seed_lines
+from .replica import HOST, PAGE_FOOT, PAGE_HEAD, page_bar, seed_lines, write_page
+from .server import ReplicaServer
 
 TRAP = "/hostile/trap_{}.html"
 LONG_PAGES = 300
@@ -25,13 +26,22 @@ HUGE_BYTES = 10 * 1024 * 1024
 SLOW_SECONDS = 5.0  # longer than the DOWNLOAD_TIMEOUT the tests use
 
 
+def changed(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` replaced once by ``new``; a fault that would change nothing is an error."""
+    if old not in text:
+        raise ValueError(f"fault not injected: {old!r} is not in the page")
+    return text.replace(old, new, 1)
+
+
 def _page(title: str, paragraphs: list[str], bar: str = "", charset: str = "utf-8") -> str:
-    head = _HEAD.format(title=title).replace("charset=utf-8", f"charset={charset}") if charset else (
-        _HEAD.format(title=title).replace('<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n', "")
-    )
+    head = PAGE_HEAD.format(title=title)
+    if charset:
+        head = changed(head, "charset=utf-8", f"charset={charset}")
+    else:
+        head = changed(head, '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n', "")
     body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
     return (head + f'<div class="title"><h1>{title}</h1></div>\n<div class="content">\n{body}\n{bar}\n</div>\n'
-            + _FOOT)
+            + PAGE_FOOT)
 
 
 def _article(stem: str, pages: int, lines, first_line: int = 0) -> tuple[list[str], list[str], list[str]]:
@@ -40,7 +50,7 @@ def _article(stem: str, pages: int, lines, first_line: int = 0) -> tuple[list[st
     htmls, texts = [], []
     for n in range(1, pages + 1):
         annotated, clean = lines[(first_line + n) % len(lines)]
-        bar = _page_bar(n, pages, lambda m: urls[m - 1]) if pages > 1 else ""
+        bar = page_bar(n, pages, lambda m: urls[m - 1]) if pages > 1 else ""
         htmls.append(_page(f"{stem.rsplit('/', 1)[-1]} 測試文章標題", [annotated], bar))
         texts.append(clean)
     return urls, htmls, texts
@@ -85,12 +95,13 @@ class HostileSite:
 
         # A bar listing page 2 twice.
         doubled = self.files["/hostile/doubled.html"].decode()
-        self.files["/hostile/doubled.html"] = doubled.replace(
-            '<a href="/hostile/doubled_2.html">[2]</a>',
+        self.files["/hostile/doubled.html"] = changed(
+            doubled, '<a href="/hostile/doubled_2.html">[2]</a>',
             '<a href="/hostile/doubled_2.html">[2]</a> <a href="/hostile/doubled_2.html">[2]</a>').encode()
         # Page 3's 下一頁 goes back to page 1.
         loop = self.files["/hostile/loop_3.html"].decode()
-        self.files["/hostile/loop_3.html"] = loop.replace("下一頁</div>", '<a href="/hostile/loop.html">下一頁</a></div>').encode()
+        self.files["/hostile/loop_3.html"] = changed(
+            loop, "下一頁</div>", '<a href="/hostile/loop.html">下一頁</a></div>').encode()
         # Cut mid-paragraph, no closing tags.
         annotated, clean = next((a, c) for a, c in self.lines[10:] if "。" in a[:-1])
         page = _page("truncated 測試文章標題", [annotated])
@@ -132,15 +143,26 @@ class HostileSite:
                    '<li><a href="mailto:admin@xiangtianlong.com">寫信給網站的管理員信箱</a></li>'
                    '<li><a href="javascript:void(0)">用腳本打開的一個連結</a></li>'
                    '<li><a href="#top">回到這一頁的最上面去</a></li>')
-        self.files["/"] = (_HEAD.format(title="新聞列表") + f'<div class="list"><ul>\n{entries}\n{offsite}\n</ul></div>'
-                           + _FOOT).encode("utf-8")
+        self.files["/"] = (PAGE_HEAD.format(title="新聞列表") + f'<div class="list"><ul>\n{entries}\n{offsite}\n</ul></div>'
+                           + PAGE_FOOT).encode("utf-8")
+
+
+# The pages the server answers with a fault of its own, instead of their saved page.
+SERVER_FAULTS = ("/hostile/flaky_2.html", "/hostile/flaky_3.html", "/hostile/failing_2.html", "/hostile/slow_2.html",
+                 "/hostile/dropped_2.html", "/hostile/empty_2.html")
 
 
 def generate_hostile(root: Path) -> HostileSite:
+    """Write the hostile site and its manifest under ``root``."""
     site = HostileSite()
     site.build()
+    # A fault on a page the site does not link would make that fault an ordinary page.
+    linked = set(site.files) | {href for href, _ in site.listing}
+    missing = [path for path in (*SERVER_FAULTS, *REDIRECTS) if path not in linked and path not in REDIRECTS.values()]
+    if missing:
+        raise ValueError(f"faults on pages the hostile site does not have: {missing}")
     for url, body in site.files.items():
-        _write(root, url, body)
+        write_page(root, url, body)
     manifest = {"expected": site.expected, "headers": site.headers}
     (root / "hostile.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return site
@@ -197,3 +219,28 @@ class HostileServer(ReplicaServer):
         status, response_headers, body = self.respond(method, target, headers)
         response_headers.update(self.content_types.get(path, {}))
         return await self.send(writer, status, response_headers, body)
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tools.hostile", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("generate", help="write the hostile site").add_argument("dir", type=Path)
+    serve = commands.add_parser("serve", help="serve it on 127.0.0.1 with its faults")
+    serve.add_argument("dir", type=Path)
+    serve.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    if args.command == "generate":
+        print(f"wrote {len(generate_hostile(args.dir).files)} hostile pages to {args.dir}")
+        return
+    server = HostileServer(args.dir, port=args.port)
+    print(f"serving the hostile replica at {server.start()}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

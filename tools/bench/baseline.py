@@ -1,6 +1,6 @@
 """The benchmark's baseline: a bare Scrapy spider that follows every link on the host and does nothing else.
 
-Run by ``python -m crawler.bench`` as ``scrapy runspider`` in the project, so with the same
+Run by ``python -m tools.bench`` as ``scrapy runspider`` in the project, so with the same
 settings as the crawler; it imports nothing of the crawler's and yields no items.
 """
 

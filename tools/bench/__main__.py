@@ -1,4 +1,4 @@
-"""Benchmark of the crawl: ``python -m crawler.bench --articles 1000 --pages 10``.
+"""Benchmark of the crawl: ``python -m tools.bench --articles 1000 --pages 10``.
 
 On one generated replica of the site, in one run, it measures pages per
 second, CPU seconds per 1,000 pages and peak RSS of: the replica server alone,
@@ -24,7 +24,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..cleaning import clean_text, strip_pinyin, to_simplified
+from crawler.cleaning import clean_text, strip_pinyin, to_simplified
+
 from ..replica import FIXTURES, HOST, generate, text_digest
 from .common import CRAWL_SETTINGS, Run, measure_process, served
 
@@ -92,7 +93,7 @@ def throughput(function, text: str, repeat: int = 3) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m crawler.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000, help="articles in the generated site (default 1000)")
     parser.add_argument("--pages", type=int, default=10, help="pages per article (default 10)")
     parser.add_argument("--mb", type=float, default=10.0, help="size of the cleaning input in MB (default 10)")

@@ -1,4 +1,4 @@
-"""Mirroring benchmark: ``python -m crawler.bench.mirror [--articles 200 --pages 10 --delay 0.1]``.
+"""Mirroring benchmark: ``python -m tools.bench.mirror [--articles 200 --pages 10 --delay 0.1]``.
 
 Mirrors one generated replica served on 127.0.0.1 with the crawler and with
 ``wget --mirror``, twice: served instantly, and with a fixed delay before every
@@ -59,7 +59,7 @@ def fresh_run(command: list[str], target: Path) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m crawler.bench.mirror", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench.mirror", description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--pages", type=int, default=10)
     parser.add_argument("--delay", type=float, default=0.1, help="seconds before each response (default 0.1)")
