@@ -73,12 +73,13 @@ def report(page: ParsedPage) -> str:
                + ", ".join(f"{reason} {n}" for reason, n in reasons.most_common()))
     out += [f"  {reason}: {url}" for url, reason in page.skipped_links[:LINKS] if reason != NAVIGATION]
     out += [f"  {NAVIGATION}: {url}" for url, reason in page.skipped_links[:LINKS] if reason == NAVIGATION]
-    if page.paragraphs:
-        out.append(f"title: {page.title}")
-        out.append(f"author: {page.author}; published: {page.published}; images: {len(page.images)}")
-        out.append(f"body ({len(page.paragraphs)} lines), first lines as found:")
-        out += [f"  {line[:120]}" for line in page.paragraphs[:LINES]]
-        cleaned = clean_text("\n".join(page.paragraphs)).split("\n")
+    content = page.content
+    out.append(f"title: {content.title}")
+    if content.paragraphs:
+        out.append(f"author: {content.author}; published: {content.published}; images: {len(content.images)}")
+        out.append(f"body ({len(content.paragraphs)} lines), first lines as found:")
+        out += [f"  {line[:120]}" for line in content.paragraphs[:LINES]]
+        cleaned = clean_text("\n".join(content.paragraphs)).split("\n")
         out.append("first lines cleaned:")
         out += [f"  {line[:120]}" for line in cleaned[:LINES]]
     return "\n".join(out)

@@ -1,4 +1,4 @@
-"""The two kinds of item: a page as the spider saw it, and the article the merge step makes."""
+"""What flows from the parser to the feed: a page's content, a page of an article, and the article."""
 
 from __future__ import annotations
 
@@ -6,19 +6,26 @@ from dataclasses import dataclass, field
 
 
 @dataclass
-class PageItem:
-    """One page of an article, or the record that it could not be had (``failed`` says why)."""
+class PageContent:
+    """What one page says: read by the parser, cleaned by the pipelines, joined by the merge."""
 
-    article_url: str  # the article's first page: the key pages are merged by
-    page_number: int
-    url: str
     title: str = ""
     paragraphs: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     author: str | None = None
     published: str | None = None
-    # Other pages of the same article that this page links to, by number.
-    links: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class PageItem:
+    """One page of an article, or the record that it could not be had (``failed`` says why)."""
+
+    article_url: str  # the article's key: its first page's URL, or its canonical URL
+    page_number: int
+    url: str
+    content: PageContent = field(default_factory=PageContent)
+    # The other pages of the same article that this page links to, by number.
+    others: dict[int, str] = field(default_factory=dict)
     is_last: bool = False  # the page bar shows no next page
     total_pages: int | None = None  # when the bar says so (共N頁)
     failed: str | None = None

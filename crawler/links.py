@@ -76,10 +76,6 @@ class PageLinks:
     item_rows: list[object] = field(default_factory=list)  # elements holding the items, with their dates and intros
     nav_roots: set[object] = field(default_factory=set)
 
-    @property
-    def item_chars(self) -> int:
-        return sum(len(i.title) for i in self.items)
-
 
 _NAV_CANDIDATES = etree.XPath("descendant-or-self::*[@class or @id or @role]")
 _ANY_LINK = etree.XPath("boolean(descendant::a)")

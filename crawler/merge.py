@@ -12,7 +12,7 @@ from pathlib import Path
 
 from scrapy.exceptions import NotConfigured
 
-from .items import ArticleItem, PageItem
+from .items import ArticleItem, PageContent, PageItem
 
 # A paragraph that ends without one of these was cut by the page break and
 # goes on at the start of the next page.
@@ -104,7 +104,7 @@ class DiskPageStore(PageStore):
         fields = asdict(page)
         # The outline is the page without its text: what the wholeness check reads,
         # so a long article is not decoded again in full at each of its pages.
-        outline = {k: v for k, v in fields.items() if k not in ("paragraphs", "images", "requisites")}
+        outline = {k: v for k, v in fields.items() if k not in ("content", "requisites")}
         self._db.execute(
             "INSERT OR IGNORE INTO pages VALUES (?, ?, ?, ?)",
             (page.article_url, page.page_number, json.dumps(fields, ensure_ascii=False), json.dumps(outline)),
@@ -117,7 +117,8 @@ class DiskPageStore(PageStore):
         pages = {}
         for (data,) in rows:
             fields = json.loads(data)
-            fields["links"] = {int(n): url for n, url in fields["links"].items()}
+            fields["others"] = {int(n): url for n, url in fields["others"].items()}
+            fields["content"] = PageContent(**fields.get("content", {}))
             pages[fields["page_number"]] = PageItem(**fields)
         return pages
 
@@ -145,25 +146,25 @@ def default_store(settings) -> str:
     return "crawler.merge.DiskPageStore" if settings.get("JOBDIR") else "crawler.merge.MemoryPageStore"
 
 
-def known_pages(pages: dict[int, PageItem]) -> set[int]:
+def page_numbers(pages: dict[int, PageItem]) -> set[int]:
     """Every page number the article is known to have, from the pages and their page bars."""
-    known = set(pages)
+    numbers = set(pages)
     for page in pages.values():
-        known.update(page.links)
+        numbers.update(page.others)
         if page.total_pages:
-            known.update(range(1, page.total_pages + 1))
-    return known
+            numbers.update(range(1, page.total_pages + 1))
+    return numbers
 
 
 def is_whole(pages: dict[int, PageItem]) -> bool:
     """Whether every page of the article has arrived or failed, so nothing more will come."""
-    known = known_pages(pages)
-    if not known <= pages.keys():
+    numbers = page_numbers(pages)
+    if not numbers <= pages.keys():
         return False
     last_seen = any(p.is_last and not p.failed for p in pages.values())
     total_given = any(p.total_pages for p in pages.values())
     # A failed page could have linked further pages; none can be reached now.
-    return last_seen or total_given or bool(pages[max(known)].failed)
+    return last_seen or total_given or bool(pages[max(numbers)].failed)
 
 
 def _join(paragraphs: list[str], following: list[str]) -> None:
@@ -175,11 +176,11 @@ def _join(paragraphs: list[str], following: list[str]) -> None:
 
 def build_article(pages: dict[int, PageItem]) -> ArticleItem:
     """One article from its pages, in page-number order, split paragraphs joined again."""
-    count = max(known_pages(pages))
+    count = max(page_numbers(pages))
     received = {n: p for n, p in pages.items() if not p.failed}
     urls: dict[int, str] = {}
     for page in pages.values():
-        for n, url in page.links.items():
+        for n, url in page.others.items():
             urls.setdefault(n, url)
     for n, page in pages.items():
         urls[n] = page.url
@@ -190,11 +191,11 @@ def build_article(pages: dict[int, PageItem]) -> ArticleItem:
         if page is None:
             continue
         if n - 1 in received:
-            _join(paragraphs, page.paragraphs)
+            _join(paragraphs, page.content.paragraphs)
         else:
-            paragraphs.extend(page.paragraphs)
-        images.extend(i for i in page.images if i not in images)
-    first = received[min(received)] if received else None
+            paragraphs.extend(page.content.paragraphs)
+        images.extend(i for i in page.content.images if i not in images)
+    first = received[min(received)].content if received else None
     missing = [n for n in range(1, count + 1) if n not in received]
     return ArticleItem(
         url=urls.get(1) or next(iter(pages.values())).article_url,

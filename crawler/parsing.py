@@ -23,6 +23,7 @@ from scrapy.utils.response import get_base_url
 from w3lib.encoding import html_body_declared_encoding
 
 from .cleaning import is_boilerplate
+from .items import PageContent
 from .kind import ARTICLE, LISTING, OTHER, Evidence, Signal, decide
 from .links import Item, analyse_links, inside_any
 from .markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, lines, own_texts, text_of
@@ -95,11 +96,7 @@ class ParsedPage:
     url: str
     kind: str
     signals: list[Signal] = field(default_factory=list)
-    title: str = ""
-    paragraphs: list[str] = field(default_factory=list)
-    images: list[str] = field(default_factory=list)
-    author: str | None = None
-    published: str | None = None
+    content: PageContent = field(default_factory=PageContent)  # title for every kind; the rest for articles
     bar: PageBar | None = None
     canonical: str | None = None  # <link rel="canonical">, absolute, when it names another URL
     items: list[Item] = field(default_factory=list)  # article links of the page's lists
@@ -402,7 +399,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     )
     kind, signals = decide(evidence, extraction.article_url_pattern, extraction.listing_url_pattern)
     page = ParsedPage(
-        url=response.url, kind=kind, signals=signals, title=title, bar=bar,
+        url=response.url, kind=kind, signals=signals, content=PageContent(title), bar=bar,
         canonical=canonical if canonical and canonical != response.url else None,
         items=links.items, skipped_links=links.skipped,
     )
@@ -416,10 +413,13 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
         return page
     # Menus, side boxes and link lists inside the body are not the article either.
     skip = {el for el in (bar_root, headline, byline) if el is not None} | links.nav_roots | set(links.item_rows)
-    page.paragraphs = [line for b in blocks for line in lines(b, skip=skip - {b})]
-    page.images = images
-    page.published = _published(info)
     author = _AUTHOR.search(info)
-    page.author = author.group(1) if author else None
+    page.content = PageContent(
+        title=title,
+        paragraphs=[line for b in blocks for line in lines(b, skip=skip - {b})],
+        images=images,
+        author=author.group(1) if author else None,
+        published=_published(info),
+    )
     return page
 

@@ -44,7 +44,7 @@ ITEM_PIPELINES = {
     "crawler.mirror.RequisitesPipeline": 350,
     "crawler.pipelines.MergePagesPipeline": 500,
     "crawler.pipelines.ConvertScriptPipeline": 600,
-    "crawler.pipelines.IncrementalPipeline": 700,
+    "crawler.state.IncrementalPipeline": 700,
 }
 
 # Outputs of one response (a page item and the links to follow, about a dozen)
@@ -58,13 +58,17 @@ CONCURRENT_ITEMS = 16
 # sets it. When set, no request goes to the network.
 REPLAY_SOURCE = None
 DOWNLOADER_MIDDLEWARES = {
+    # First: once the crawl is stopped (without JOBDIR), no request goes on.
+    "crawler.stopping.DrainMiddleware": 40,
     # Before everything that could send a request out (robots.txt, retries, cache).
     "crawler.replay.ReplayMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.redirect.SiteRedirectMiddleware": 600,
-    # After decompression (590) and retries (550): each page once, as meant.
+    # After decompression (590) and retries (550): each page once, as meant. The
+    # incremental check sits there too: it hashes the page as the server meant it.
+    "crawler.state.IncrementalMiddleware": 545,
     "crawler.mirror.MirrorMiddleware": 540,
     # Next to the downloader: every response as received, retries and redirects too.
     "crawler.mirror.WarcMiddleware": 950,
@@ -94,7 +98,17 @@ FEED_EXPORT_ENCODING = "utf-8"
 # is the spider's name). A run then emits only new, changed and newly complete
 # articles. Empty: off. Off by default under -a replay.
 STATE_FILE = "output/%(name)s-state.sqlite"
-EXTENSIONS = {"crawler.summary.RunSummary": 500}
+# How known complete articles are re-checked: "first" through their first page
+# (a conditional request, or its hash), "all" by fetching every page (-a recheck=).
+RECHECK = "first"
+# Also write the articles found unchanged, with status "unchanged" (-a full=1).
+WRITE_UNCHANGED = False
+EXTENSIONS = {
+    "crawler.summary.RunSummary": 500,
+    # Scrapy's CLOSESPIDER_* limits, which without JOBDIR drain the crawl rather than drop it.
+    "scrapy.extensions.closespider.CloseSpider": None,
+    "crawler.stopping.DrainingCloseSpider": 0,
+}
 # The progress line (Scrapy's and the article counts) every this many seconds.
 LOGSTATS_INTERVAL = 60.0
 

@@ -1,18 +1,33 @@
-"""What earlier runs saw, for incremental crawls: one SQLite file (setting STATE_FILE).
+"""Incremental crawls, in one place: what earlier runs saw, how an article is re-checked, what is written.
 
-For every article emitted it keeps the URL, a hash of its cleaned text, its page
-count, whether it was complete, when it was first and last seen, and the
-validators of its first page (ETag, Last-Modified, a hash of the body) so that
-the next run can re-check it through that page alone.
+- ``ArticleState``: the SQLite file of setting STATE_FILE. For every article
+  written it keeps the URL, a hash of its cleaned text, its page count, whether
+  it was complete, when it was first and last seen, and the validators of its
+  first page (ETag, Last-Modified, a hash of the body). One per crawl, shared
+  by the two below through ``ArticleState.from_crawler``.
+- ``IncrementalMiddleware`` (downloader): a known complete article's first
+  page is asked for with its validators, as Scrapy's RFC2616 cache policy
+  does; a 304, or the same bytes, marks the response ``unchanged`` (the only
+  thing the spider reads), and the rest of the article is not fetched.
+- ``IncrementalPipeline``: an article goes on only when it is new, changed or
+  newly complete; with WRITE_UNCHANGED (``-a full=1``) the unchanged ones too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.http import Request, Response
+
+from .items import ArticleItem
 
 NEW, CHANGED, COMPLETED, UNCHANGED = "new", "changed", "completed", "unchanged"
 
@@ -53,8 +68,23 @@ def sha256(data: str | bytes) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
+# The state of each running crawl, shared by the middleware and the pipeline.
+_STATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 class ArticleState:
     """The state file: known articles, and the first pages fetched in this run."""
+
+    @classmethod
+    def from_crawler(cls, crawler) -> ArticleState | None:
+        """The crawl's state (the same object for every caller), or None without STATE_FILE."""
+        if crawler not in _STATES:
+            path = crawler.settings.get("STATE_FILE")
+            state = cls(path % {"name": crawler.spidercls.name}) if path else None
+            if state is not None:
+                crawler.signals.connect(state.close, signals.spider_closed)
+            _STATES[crawler] = state
+        return _STATES[crawler]
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -113,3 +143,86 @@ class ArticleState:
     def close(self) -> None:
         self._db.commit()
         self._db.close()
+
+
+UNCHANGED_FLAG = "unchanged"  # on a response: the known article's first page is as it was
+
+
+class IncrementalMiddleware:
+    """Ask for a known complete article's first page only if it changed, and mark it when it did not.
+
+    The spider marks a request ``meta["first_page"]`` when it asks for what it
+    takes to be an article's first page. With RECHECK = "all" (``-a
+    recheck=all``) or WRITE_UNCHANGED (``-a full=1``) every page is fetched.
+    """
+
+    def __init__(self, crawler, state: ArticleState):
+        self.stats = crawler.stats
+        self.state = state
+        self.recheck_all = crawler.settings.get("RECHECK") == "all" or crawler.settings.getbool("WRITE_UNCHANGED")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        state = ArticleState.from_crawler(crawler)
+        if state is None:
+            raise NotConfigured
+        return cls(crawler, state)
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get("first_page") or self.recheck_all:
+            return
+        known = self.state.known(request.url)
+        if known is None or not known.complete:
+            return
+        request.meta["known_article"] = known
+        request.meta.setdefault("handle_httpstatus_list", []).append(304)
+        if known.etag:
+            request.headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            request.headers["If-Modified-Since"] = known.last_modified
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        known: KnownArticle | None = request.meta.get("known_article")
+        if known and (response.status == 304 or sha256(response.body) == known.first_page_sha256):
+            self.state.seen_unchanged(known.url)
+            self.stats.inc_value("articles/unchanged")
+            self.stats.inc_value("articles/unchanged_first_page")
+            self.stats.inc_value("pages/skipped_known", max(known.page_count - 1, 0))
+            return response.replace(flags=[*response.flags, UNCHANGED_FLAG])
+        if request.meta.get("first_page") and 200 <= response.status < 300:
+            headers = response.headers
+            self.state.first_page_fetched(
+                response.url,
+                headers.get("ETag", b"").decode("latin-1") or None,
+                headers.get("Last-Modified", b"").decode("latin-1") or None,
+                response.body,
+            )
+        return response
+
+
+class IncrementalPipeline:
+    """Pass an article on only when it is new, changed, or complete now and not before; mark its status."""
+
+    def __init__(self, crawler, state: ArticleState):
+        self.stats = crawler.stats
+        self.state = state
+        self.write_unchanged = crawler.settings.getbool("WRITE_UNCHANGED")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        state = ArticleState.from_crawler(crawler)
+        if state is None:
+            raise NotConfigured
+        return cls(crawler, state)
+
+    def process_item(self, item):
+        if not isinstance(item, ArticleItem):
+            return item
+        article = ItemAdapter(item)
+        article["status"] = self.state.record(
+            article["url"], article["text"], article["page_count"], article["complete"]
+        )
+        self.stats.inc_value(f"articles/{article['status']}")
+        if article["status"] == UNCHANGED and not self.write_unchanged:
+            raise DropItem(f"article {article['url']} unchanged since the last run", log_level="DEBUG")
+        return item

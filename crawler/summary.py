@@ -75,7 +75,7 @@ class RunSummary:
     def _counts(self) -> str:
         get = self.stats.get_value
         written = f"{get('summary/articles_written', 0)} articles written"
-        if getattr(self.crawler.spider, "article_state", None):  # no statuses without STATE_FILE
+        if self.crawler.settings.get("STATE_FILE"):  # no statuses without it
             written += " (" + ", ".join(f"{s} {get(f'articles/{s}', 0)}" for s in _STATUSES) + ")"
         return f"{written}, {get('articles/incomplete', 0)} incomplete"
 
@@ -127,7 +127,8 @@ class RunSummary:
     def spider_closed(self, spider, reason):
         if self._task and self._task.running:
             self._task.stop()
-        lines = [f"Run summary ({reason}): {self._counts()}", *self._pages()]
+        stopped = self.stats.get_value("stopped/reason")
+        lines = [f"Run summary ({f'stopped: {stopped}' if stopped else reason}): {self._counts()}", *self._pages()]
         lines += [f"  incomplete: {url} missing pages {missing}" for url, missing in self.incomplete]
         warnings = self._warnings()
         spider.logger.info("\n".join(lines))

@@ -211,15 +211,15 @@ def test_a_page_with_no_text_left_after_cleaning_is_a_failed_page():
     from scrapy import Spider
     from scrapy.utils.test import get_crawler
 
-    from crawler.items import PageItem
+    from crawler.items import PageContent, PageItem
     from crawler.pipelines import CleanPipeline
 
     crawler = get_crawler()
     crawler.spider = Spider("test")
     pipeline = CleanPipeline.from_crawler(crawler)
     page = PageItem(article_url="http://h.test/a.html", page_number=2, url="http://h.test/a_2.html",
-                    paragraphs=["上一頁 [1] [2] 下一頁", SOURCE, DISCLAIMER])
+                    content=PageContent(paragraphs=["上一頁 [1] [2] 下一頁", SOURCE, DISCLAIMER]))
     assert pipeline.process_item(page).failed == "no text left after cleaning"
     kept = PageItem(article_url="http://h.test/a.html", page_number=3, url="http://h.test/a_3.html",
-                    paragraphs=[], images=["http://h.test/p.jpg"])
+                    content=PageContent(images=["http://h.test/p.jpg"]))
     assert pipeline.process_item(kept).failed is None  # a picture page is a page

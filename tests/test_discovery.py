@@ -24,8 +24,8 @@ def seed(n: int) -> str:
 # The portal's articles, by path: title, pages, text, author, published. Written by hand
 # from the pages: their lines are the seed page's, or written for the fixture.
 ARTICLES = {
-    "/show-2-101-1.html": ("通知", 1, "因城區供電線路檢修,3月9日(星期六)8時至12時,東風路、新江路部分路段將暫停供電。\n"
-                                      "請沿線居民和商戶提前做好準備,由此帶來的不便,敬請諒解。", "林小梅", "2024-03-08T16:20"),
+    "/show-2-101-1.html": ("通知", 1, ("因城區供電線路檢修,3月9日(星期六)8時至12時,東風路、新江路部分路段將暫停供電。\n"
+                                       "請沿線居民和商戶提前做好準備,由此帶來的不便,敬請諒解。"), "林小梅", "2024-03-08T16:20"),
     "/show-2-102-1.html": ("黃志強", 2, "\n".join([seed(19), seed(20), seed(21)]), "胡斌", "2024-03-07T10:05"),
     "/show-2-103-1.html": ("漁港新貌", 3, "\n".join(seed(n) for n in range(22, 27)), "謝金利", "2024-03-06T08:45"),
     "/show-2-104-1.html": ("陽東區開啟“六課堂六進”學習模式", 3,

@@ -24,7 +24,7 @@ def parse(body: str, url: str = "http://news.test/a/1.html", title: str = "", he
 
 
 def text(page) -> str:
-    return clean_text("\n".join(page.paragraphs))
+    return clean_text("\n".join(page.content.paragraphs))
 
 
 WORDPRESS_ARTICLE = """
@@ -61,19 +61,19 @@ TABLE_ARTICLE = """
 def test_a_wordpress_article_is_an_article_with_its_text_alone():
     page = parse(WORDPRESS_ARTICLE, title="社區議事會解決飲水機難題 – 本地新聞網")
     assert page.kind == ARTICLE
-    assert page.title == "社區議事會解決飲水機難題"
+    assert page.content.title == "社區議事會解決飲水機難題"
     assert text(page) == ("晚上大媽們在公園裏跳廣場舞,一家老小在這裏活動,大家都希望裝一台飲水機。\n"
                           "議事團把居民的意見帶到議事會上,很快就有了結果。\n現在飲水機已經安裝到位,群眾拍手稱讚。")
-    assert page.published == "2024-03-05" and page.author == "王五"
+    assert page.content.published == "2024-03-05" and page.content.author == "王五"
 
 
 def test_an_old_table_layout_article_without_h1():
     page = parse(TABLE_ARTICLE, title="城區部分路段暫停供電_某某信息網")
     assert page.kind == ARTICLE
-    assert page.title == "城區部分路段暫停供電"
+    assert page.content.title == "城區部分路段暫停供電"
     assert text(page) == ("因線路檢修,3月9日(星期六)8時至12時,東風路部分路段暫停供電。\n"
                           "請沿線居民提前做好準備,由此帶來的不便,敬請諒解。\n特此通知。")
-    assert page.published == "2024-03-08T16:20"
+    assert page.content.published == "2024-03-08T16:20"
 
 
 def test_one_short_paragraph_in_an_unknown_container_is_the_body_not_the_disclaimer():
@@ -88,20 +88,20 @@ def test_paragraphs_each_in_a_div_are_all_kept():
     paragraphs = ["第一段,很短。", "第二段寫得長一些,講了事情的來龍去脈,也講了各方的看法和下一步的打算。", "第三段。"]
     body = "".join(f"<div>{p}</div>" for p in paragraphs)
     page = parse(f'<div class="x"><h1>議事紀實</h1><div class="y">{body}</div></div>', title="議事紀實")
-    assert page.kind == ARTICLE and page.paragraphs == paragraphs
+    assert page.kind == ARTICLE and page.content.paragraphs == paragraphs
 
 
 def test_text_split_over_two_blocks_is_kept_whole():
     page = parse("""<h1>標題文字</h1><div class="w"><div class="a"><p>上半篇的第一段,寫了很多字,講的是事情的開頭。</p>
         <p>上半篇的第二段,接著講事情的經過和細節。</p></div><div class="b"><p>下半篇的第一段,講事情的結果。</p>
         <p>下半篇的第二段,講各方的評價。</p></div></div>""", title="標題文字")
-    assert page.kind == ARTICLE and len(page.paragraphs) == 4
+    assert page.kind == ARTICLE and len(page.content.paragraphs) == 4
 
 
 def test_metadata_makes_a_short_page_an_article():
     page = parse('<div class="m"><h2>圖片新聞</h2><img src="/p/1.jpg"><p>碼頭夜景</p></div>',
                  head='<meta property="og:type" content="article">', title="碼頭夜景")
-    assert page.kind == ARTICLE and page.images == ["http://news.test/p/1.jpg"]
+    assert page.kind == ARTICLE and page.content.images == ["http://news.test/p/1.jpg"]
 
 
 LISTING_ROWS = "".join(
@@ -184,7 +184,7 @@ def test_a_gallery_page_with_a_picture_and_no_text_is_an_article_page():
     page = parse("""<h1>漁港新貌</h1><div class="info">2024-03-06</div><div class="pic"><img src="/p/3.jpg"></div>
         <div class="pages"><a href="/a/1_2.html">上一頁</a> <a href="/a/1.html">1</a> <a href="/a/1_2.html">2</a> 3</div>""",
                  url="http://news.test/a/1_3.html", title="漁港新貌")
-    assert page.kind == ARTICLE and page.images == ["http://news.test/p/3.jpg"] and page.bar.current == 3
+    assert page.kind == ARTICLE and page.content.images == ["http://news.test/p/3.jpg"] and page.bar.current == 3
 
 
 def test_settings_overrule_the_signals():
@@ -207,7 +207,7 @@ def test_settings_overrule_the_signals():
 
 def test_a_title_that_puts_the_site_first_still_finds_a_short_headline():
     page = parse('<div class="x"><h2>通知</h2><div class="y">明天停水,請做好準備。</div></div>', title="某某網 - 通知")
-    assert page.kind == ARTICLE and page.title == "通知" and text(page) == "明天停水,請做好準備。"
+    assert page.kind == ARTICLE and page.content.title == "通知" and text(page) == "明天停水,請做好準備。"
 
 
 def test_a_comment_link_beside_each_title_is_not_an_article():

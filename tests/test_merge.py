@@ -1,6 +1,6 @@
 """The merge step on pages made by hand: order, joins, missing pages, when an article is whole."""
 
-from crawler.items import PageItem
+from crawler.items import PageContent, PageItem
 from crawler.merge import MemoryPageStore, build_article, is_whole
 
 U = "http://site.test/a"
@@ -8,8 +8,9 @@ U = "http://site.test/a"
 
 def page(n, paragraphs, links=(), last=False, failed=None):
     others = {m: f"{U}_{m}.html" for m in links}
-    return PageItem(article_url=f"{U}_1.html", page_number=n, url=f"{U}_{n}.html", title="標題",
-                    paragraphs=paragraphs, links=others, is_last=last, failed=failed)
+    return PageItem(article_url=f"{U}_1.html", page_number=n, url=f"{U}_{n}.html",
+                    content=PageContent(title="標題", paragraphs=paragraphs), others=others, is_last=last,
+                    failed=failed)
 
 
 def test_pages_arriving_in_any_order_are_merged_in_page_order():

@@ -38,10 +38,10 @@ def test_seed_page_is_page_six_of_ten(seed_text):
     # Every line of the seed page but its page bar, in order, still annotated:
     # cleaning is the pipelines' job.
     lines = seed_text.splitlines()
-    assert page.paragraphs == lines[:-3] + lines[-2:]
-    assert page.title == "黨(dǎng)建引領基層治理 陽江各地亮點紛呈"
-    assert page.author == "胡斌"
-    assert page.published == "2023-06-28T09:12"
+    assert page.content.paragraphs == lines[:-3] + lines[-2:]
+    assert page.content.title == "黨(dǎng)建引領基層治理 陽江各地亮點紛呈"
+    assert page.content.author == "胡斌"
+    assert page.content.published == "2023-06-28T09:12"
 
 
 def test_first_and_last_pages_of_the_ten():
@@ -53,8 +53,8 @@ def test_first_and_last_pages_of_the_ten():
 
 def test_relative_image_url_is_made_absolute():
     page = parse_page(fixture_response("html/2023/0628/4521_2.html"), EXTRACTION)
-    assert page.images == [f"{SITE_URL}/uploads/allimg/230628/4521-2.jpg"]
-    assert "陽西縣網格員入戶走訪,收集群眾意見" in page.paragraphs
+    assert page.content.images == [f"{SITE_URL}/uploads/allimg/230628/4521-2.jpg"]
+    assert "陽西縣網格員入戶走訪,收集群眾意見" in page.content.paragraphs
 
 
 def test_current_page_linked_to_itself_in_a_window_of_numbers():
@@ -64,21 +64,21 @@ def test_current_page_linked_to_itself_in_a_window_of_numbers():
     assert page.bar.current == 4
     assert page.bar.is_last
     assert page.bar.numbered == {2: f"{SITE_URL}/plus/view.php?aid=4550&pageno=2", 3: f"{SITE_URL}/plus/view.php?aid=4550&pageno=3"}
-    assert page.paragraphs[0] == "25億美元,同比增長12%。下一步,陽江將繼續擦亮“陽江刀剪”金字招牌。"
+    assert page.content.paragraphs[0] == "25億美元,同比增長12%。下一步,陽江將繼續擦亮“陽江刀剪”金字招牌。"
 
 
 def test_simplified_page_words_and_bare_numbers():
     page = parse_page(fixture_response("html/2023/0712/4561_2.html"), EXTRACTION)
     assert page.bar.current == 2
     assert page.bar.prev_url.endswith("/4561.html") and page.bar.next_url.endswith("/4561_3.html")
-    assert page.author is None and page.published == "2023-07-12"
+    assert page.content.author is None and page.content.published == "2023-07-12"
 
 
 def test_bar_outside_the_content_with_plain_previous_on_page_one():
     page = parse_page(fixture_response("html/2023/0816/4533.html"), EXTRACTION)
     assert page.bar.current == 1
     assert page.bar.numbered == {2: f"{SITE_URL}/html/2023/0816/4533_2.html"}
-    assert page.paragraphs[:2] == [
+    assert page.content.paragraphs[:2] == [
         "8月16日,南海休漁期結(jié)束,海陵島閘坡漁港迎來開漁節。上千艘漁船(chuán)揚帆出海,場麵壯觀。",
         "開漁節期間,當地還舉辦了祭海儀式、漁家美食節和攝影(yǐng)比賽,吸引了大批遊客前來觀看。",
     ]
@@ -98,15 +98,15 @@ def test_unseen_markup_falls_back_to_the_densest_block():
     response = HtmlResponse("http://example.test/n/1.html", body=UNSEEN.encode(), encoding="utf-8")
     page = parse_page(response, EXTRACTION)
     assert page.kind == ARTICLE
-    assert page.title == "某地新聞"
-    assert page.paragraphs == [
+    assert page.content.title == "某地新聞"
+    assert page.content.paragraphs == [
         "第一段:本地新聞的正文,字數足夠多,足以成為全頁文字最密的區塊。",
         "第二段:正文繼續,這裏還有更多的文字,用來測試沒有見過的頁面結構。",
         "第三段:正文到這裏就要結束了,最後再寫幾句話,讓正文的字數超過一百個字,像一篇真正的新聞那樣。",
     ]
-    assert page.images == ["http://example.test/n/pic/1.png"]
+    assert page.content.images == ["http://example.test/n/pic/1.png"]
     assert page.bar.current == 1 and page.bar.numbered == {2: "http://example.test/n/2.html", 3: "http://example.test/n/3.html"}
-    assert page.published == "2024-03-05" and page.author == "王五"
+    assert page.content.published == "2024-03-05" and page.content.author == "王五"
 
 
 def test_decorated_page_words_are_recognised():
@@ -170,4 +170,4 @@ def test_parser_survives_random_markup_in_any_encoding(soup, body_encoding, head
                             headers={"Content-Type": content_type})
     page = parse_page(response, EXTRACTION)
     assert page.kind in (ARTICLE, LISTING, OTHER)
-    assert all(isinstance(p, str) and p for p in page.paragraphs)
+    assert all(isinstance(p, str) and p for p in page.content.paragraphs)

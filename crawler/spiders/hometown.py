@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy import signals
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -16,7 +15,8 @@ from ..items import PageItem
 from ..parsing import ARTICLE, LISTING, Extraction, ParsedPage, parse_page
 from ..signals import page_classified
 from ..site import site_domain
-from ..state import ArticleState, KnownArticle, sha256
+from ..state import UNCHANGED_FLAG
+from ..stopping import StoppedBeforeFetch
 from ..walk import (
     ARTICLE_PAGE,
     ITEM,
@@ -46,50 +46,47 @@ class HometownSpider(scrapy.Spider):
 
     Arguments (``-a``): ``start_url`` (a listing page, an article's first page or
     any later page of it; default the site's home page), ``replay`` (a folder
-    of saved pages to crawl instead of the network), ``full=1`` (emit every
-    article, unchanged ones too) and ``recheck=all`` (fetch every page of known
-    articles, not only their first page).
+    of saved pages or a WARC file to crawl instead of the network; sets
+    REPLAY_SOURCE), ``full=1`` (write every article, unchanged ones too; sets
+    WRITE_UNCHANGED) and ``recheck=all`` (fetch every page of known articles,
+    not only their first page; sets RECHECK).
     """
 
     name = "hometown"
 
-    def __init__(
-        self, start_url: str = DEFAULT_START_URL, full: str = "", recheck: str = "first", *args: Any, **kwargs: Any
-    ):
+    def __init__(self, start_url: str = DEFAULT_START_URL, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.start_url = start_url
         host = urlsplit(start_url).hostname
         if not host:
             raise ValueError(f"start_url must be an absolute http(s) URL, not {start_url!r}")
-        if recheck not in ("first", "all"):
-            raise ValueError(f'recheck must be "first" or "all", not {recheck!r}')
         # The site: the start URL's host, its www./bare twin (and their subdomains,
         # as Scrapy's offsite filter reads allowed_domains), and where the start URL lands.
         self.allowed_domains = [site_domain(host)]
-        self.full = full.lower() in ("1", "true", "yes")
-        # Emitting unchanged articles needs their text, so full=1 fetches them all.
-        self.recheck_all = recheck == "all" or self.full
-        self.article_state: ArticleState | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        settings = crawler.settings
         replay = kwargs.pop("replay", None)
         if replay:
-            crawler.settings.set("REPLAY_SOURCE", replay, priority="spider")
+            settings.set("REPLAY_SOURCE", replay, priority="spider")
             # A replay reproduces a saved site in full, and as fast as the disk
             # allows: no state (that is the live site's), no politeness delays.
             for name, value in REPLAY_SETTINGS.items():
-                crawler.settings.set(name, value, priority="spider")
-        default_feed = crawler.settings.get("DEFAULT_FEED")
-        if default_feed and not crawler.settings.getdict("FEEDS"):
-            crawler.settings.set("FEEDS", {default_feed: {"format": "jsonlines"}}, priority="spider")
+                settings.set(name, value, priority="spider")
+        recheck = kwargs.pop("recheck", None)
+        if recheck is not None:
+            if recheck not in ("first", "all"):
+                raise ValueError(f'recheck must be "first" or "all", not {recheck!r}')
+            settings.set("RECHECK", recheck, priority="spider")
+        if str(kwargs.pop("full", "")).lower() in ("1", "true", "yes"):
+            settings.set("WRITE_UNCHANGED", True, priority="spider")
+        default_feed = settings.get("DEFAULT_FEED")
+        if default_feed and not settings.getdict("FEEDS"):
+            settings.set("FEEDS", {default_feed: {"format": "jsonlines"}}, priority="spider")
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.extraction = Extraction.from_settings(crawler.settings)
-        spider.max_article_pages = crawler.settings.getint("MAX_ARTICLE_PAGES")
-        state_file = crawler.settings.get("STATE_FILE")
-        if state_file:
-            spider.article_state = ArticleState(state_file % {"name": spider.name})
-            crawler.signals.connect(spider.article_state.close, signals.spider_closed)
+        spider.extraction = Extraction.from_settings(settings)
+        spider.max_article_pages = settings.getint("MAX_ARTICLE_PAGES")
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -97,16 +94,19 @@ class HometownSpider(scrapy.Spider):
         request.meta["site_entry"] = True  # where it lands after redirects is the site too
         yield request
 
-    def _request(self, url: str, trail: Trail, known: KnownArticle | None = None) -> Request:
-        return Request(url, callback=self.parse, errback=self.page_failed, cb_kwargs={"trail": trail, "known": known})
+    def _request(self, url: str, trail: Trail) -> Request:
+        request = Request(url, callback=self.parse, errback=self.page_failed, cb_kwargs={"trail": trail})
+        if trail.role == ITEM or (trail.role == ARTICLE_PAGE and trail.page_number == 1):
+            request.meta["first_page"] = True  # an article's first page: the incremental state checks it
+        return request
 
-    def parse(self, response: Response, trail: Trail = START, known: KnownArticle | None = None) -> Iterator[Any]:
+    def parse(self, response: Response, trail: Trail = START) -> Iterator[Any]:
         """Any page: its kind, from the page alone, decides what is done with it."""
         stats = self.crawler.stats
         if response.meta.get("site_entry"):
             self._land(response.url)
-        if known and self._unchanged(response, known):
-            return
+        if UNCHANGED_FLAG in response.flags:
+            return  # a known article whose first page has not changed
         if not isinstance(response, TextResponse) or not response.body.strip():
             reason = "empty page" if not response.body.strip() else "not a text page"
             yield from self._failed(response.request, reason, trail)
@@ -121,7 +121,7 @@ class HometownSpider(scrapy.Spider):
         stats.inc_value(f"pages/{page.kind}")
         self.crawler.signals.send_catch_log(page_classified, url=page.url, kind=page.kind, role=trail.role)
         if page.kind == ARTICLE:
-            yield from self._article_page(page, response, trail)
+            yield from self._article_page(page, trail)
         else:
             if page.kind == LISTING:
                 yield from self._follow_listing(page)
@@ -151,35 +151,11 @@ class HometownSpider(scrapy.Spider):
             yield self._request(url, Trail(LISTING_PAGE))
         stats.inc_value("links/items", len(page.items))
         for item in page.items:
-            known = self.article_state.known(item.url) if self.article_state and not self.recheck_all else None
-            if known and known.complete:
-                yield self._recheck_request(item.url, known)
-            else:
-                yield self._request(item.url, Trail(ITEM))
+            yield self._request(item.url, Trail(ITEM))
         for _, reason in page.skipped_links:
             stats.inc_value(f"links/skipped/{reason}")
 
-    def _recheck_request(self, url: str, known: KnownArticle) -> Request:
-        """The first page of an article known complete, asked for only if it changed."""
-        headers = {}
-        if known.etag:
-            headers["If-None-Match"] = known.etag
-        if known.last_modified:
-            headers["If-Modified-Since"] = known.last_modified
-        request = self._request(url, Trail(ITEM), known)
-        return request.replace(headers=headers, meta={"handle_httpstatus_list": [304]})
-
-    def _unchanged(self, response: Response, known: KnownArticle) -> bool:
-        """Whether a known article's first page is as it was: 304, or the same bytes."""
-        if response.status == 304 or sha256(response.body) == known.first_page_sha256:
-            self.article_state.seen_unchanged(known.url)
-            self.crawler.stats.inc_value("articles/unchanged")
-            self.crawler.stats.inc_value("articles/unchanged_first_page")
-            self.crawler.stats.inc_value("pages/skipped_known", max(known.page_count - 1, 0))
-            return True
-        return False
-
-    def _article_page(self, page: ParsedPage, response: Response, trail: Trail) -> Iterator[Any]:
+    def _article_page(self, page: ParsedPage, trail: Trail) -> Iterator[Any]:
         url = article_key(page.url, page.canonical, page.bar, trail, self.allowed_domains)
         if url != page.url:
             self.crawler.stats.inc_value("pages/alias")
@@ -188,16 +164,7 @@ class HometownSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("pages/duplicate")
                 self.logger.debug("%s is %s, fetched under that URL", page.url, url)
                 return
-        step = walk_page(url, page.bar, trail, self.max_article_pages)
-        if step.filed and self.article_state and step.filed.number == 1:
-            headers = response.headers
-            self.article_state.first_page_fetched(
-                step.filed.article_url,
-                headers.get("ETag", b"").decode("latin-1") or None,
-                headers.get("Last-Modified", b"").decode("latin-1") or None,
-                response.body,
-            )
-        yield from self._step(step, page)
+        yield from self._step(walk_page(url, page.bar, trail, self.max_article_pages), page)
 
     def _already_asked(self, url: str) -> bool:
         """Whether Scrapy's duplicate filter has seen a request for ``url``; it has from now on."""
@@ -217,12 +184,8 @@ class HometownSpider(scrapy.Spider):
                 article_url=filed.article_url,
                 page_number=filed.number,
                 url=filed.url,
-                title=page.title,
-                paragraphs=page.paragraphs,
-                images=page.images,
-                author=page.author,
-                published=page.published,
-                links=filed.others,
+                content=page.content,
+                others=filed.others,
                 is_last=filed.is_last,
                 total_pages=filed.total,
                 requisites=page.requisites,
@@ -241,12 +204,15 @@ class HometownSpider(scrapy.Spider):
         request = failure.request
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
+        elif failure.check(StoppedBeforeFetch):
+            reason = str(failure.value)
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         if request.meta.get("redirect_urls"):
             # Failed somewhere along a redirect: the page is the one that was linked.
             request = request.replace(url=request.meta["redirect_urls"][0])
-        self.logger.warning("Page failed: %s (%s)", request.url, reason)
+        log = self.logger.debug if failure.check(StoppedBeforeFetch) else self.logger.warning
+        log("Page failed: %s (%s)", request.url, reason)
         yield from self._failed(request, reason, request.cb_kwargs.get("trail", START))
 
     def _failed(self, request: Request, reason: str, trail: Trail) -> Iterator[Any]:
