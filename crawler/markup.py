@@ -6,9 +6,11 @@ here knows what a page means.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lxml import etree
+from parsel.csstranslator import HTMLTranslator
 
 SKIP_TAGS = frozenset({
     "script", "style", "noscript", "iframe", "select", "option", "button", "textarea", "template",
@@ -106,3 +108,13 @@ _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 def tokens(el) -> list[str]:
     """The words of an element's class and id, lower case, split at ``-``, ``_`` and spaces."""
     return _TOKEN_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower())
+
+
+@functools.lru_cache(maxsize=256)
+def _css(selector: str) -> etree.XPath:
+    return etree.XPath(HTMLTranslator().css_to_xpath(selector))
+
+
+def select(root, selector: str) -> list:
+    """The elements under ``root`` that a CSS selector matches (Scrapy's css(), without its Selector objects)."""
+    return _css(selector)(root)

@@ -12,37 +12,26 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lxml import etree
-from parsel.csstranslator import HTMLTranslator
 from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
 from w3lib.encoding import html_body_declared_encoding
 
-from .cleaning import is_boilerplate
+from .body import DATE, Prose, find_body, find_byline
 from .items import PageContent
 from .kind import ARTICLE, LISTING, OTHER, Evidence, Signal, decide
-from .links import Item, analyse_links, inside_any
-from .markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, lines, own_texts, text_of
+from .links import Item, analyse_links
+from .markup import lines, own_texts, select, text_of
 from .pagebar import PageBar, find_bar
 from .site import absolute_url
 
 __all__ = ["ARTICLE", "LISTING", "OTHER", "Extraction", "ParsedPage", "parse_page", "redecoded"]
 
-_PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "blockquote", "pre", "figcaption",
-                             "caption", "address"})
-_SENTENCE_MARKS = re.compile(r"[，。！？；、,!?;]")
-_SENTENCE_END = re.compile(r"[。！？!?]")
-_DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _AUTHOR = re.compile(r"作\s*者\s*[:：/]\s*([^\s|:：]+)")
-_BYLINE_WORDS = re.compile("作者|來源|来源|記者|记者|編輯|编辑|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员")
 _READING = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\)")
 _TITLE_PARTS = re.compile(r"\s*[_|–—]\s*|\s+-\s+")
-_SIBLING_SHARE = 0.3  # a sibling block with this share of the best block's prose is part of the body too
-_BYLINE_MAX_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -71,16 +60,6 @@ class Extraction:
             all_links=follow_all_links(settings),
             requisites=bool(settings.get("MIRROR_DIR")) and settings.getbool("MIRROR_REQUISITES"),
         )
-
-
-@functools.lru_cache(maxsize=256)
-def _css(selector: str) -> etree.XPath:
-    return etree.XPath(HTMLTranslator().css_to_xpath(selector))
-
-
-def select(response: TextResponse, selector: str) -> list:
-    """The elements a CSS selector matches, as lxml elements (Scrapy's css() without its Selector objects)."""
-    return _css(selector)(response.selector.root)
 
 
 def follow_all_links(settings) -> bool:
@@ -154,7 +133,7 @@ def _headline(title: str, body):
 
 def _title(response: TextResponse, extraction: Extraction, headline, lead: str) -> str:
     for selector in extraction.title_selectors:
-        for el in select(response, selector):
+        for el in select(response.selector.root, selector):
             text = text_of(el)
             if text:
                 return _site_name_cut(text) if selector == "title" else text
@@ -163,141 +142,8 @@ def _title(response: TextResponse, extraction: Extraction, headline, lead: str) 
     return lead or next((text_of(h) for h in response.selector.root.iter("h1") if text_of(h)), "")
 
 
-@dataclass(frozen=True)
-class _Text:
-    owner: object
-    text: str
-    byline: bool  # a date or a signature, not prose
-    marks: int  # sentence marks
-
-
-class _Prose:
-    """The page's prose: text outside links, navigation, lists of links, the page bar and boilerplate.
-
-    Each text is scored by its length and its sentence marks, and the score
-    goes to the block that holds its paragraph (fully) and to the block above
-    that (half), as Readability does; the body is the best-scored block.
-    """
-
-    def __init__(self, body, texts: list[tuple[object, str]], excluded: set):
-        excluded = excluded | set(body.iter("a"))  # link text is not prose
-        self.scores: dict[object, float] = defaultdict(float)
-        self.texts: list[_Text] = []
-        memo: dict[object, bool] = {}
-        leaf_memo: dict[object, bool] = {}
-        self.images = [img for img in body.iter("img") if not inside_any(img, excluded, memo)]
-        for owner, text in texts:
-            text = text.strip()
-            if not text or inside_any(owner, excluded, memo) or is_boilerplate(text):
-                continue
-            found = _Text(owner, text, _is_byline(text), len(_SENTENCE_MARKS.findall(text)))
-            self.texts.append(found)
-            block = owner
-            while block.tag in INLINE_TAGS and block.getparent() is not None:
-                block = block.getparent()
-            score = len(text) + 3 * found.marks
-            if found.byline:
-                score /= 5  # a byline beside the text must not draw the body to itself
-            if block.tag in _PARAGRAPH_TAGS or _single_paragraph(block, leaf_memo):
-                holder = block.getparent() if block.getparent() is not None else block
-            else:
-                holder = block
-            self.scores[holder] += score
-            if holder.getparent() is not None:
-                self.scores[holder.getparent()] += score / 2
-
-    def within(self, blocks) -> list[_Text]:
-        """The texts under any of ``blocks``, in page order."""
-        memo: dict[object, bool] = {}
-        roots = set(blocks)
-        return [t for t in self.texts if inside_any(t.owner, roots, memo)]
-
-    def first_sentence(self, block):
-        """The element owning the first text under ``block`` that reads as a sentence of prose."""
-        for t in self.within([block]):
-            if _SENTENCE_END.search(t.text) or len(t.text) >= 80:
-                return t.owner
-        return None
-
-    def pictures(self) -> list:
-        """For a page without prose: the blocks holding its pictures (a gallery page)."""
-        return list(dict.fromkeys(block_of(img) for img in self.images))
-
-    def best(self) -> list:
-        """The best-scored block and its siblings that hold a fair share of prose too, in page order."""
-        if not self.scores:
-            return []
-        top = max(self.scores, key=lambda el: self.scores[el])
-        parent = top.getparent()
-        if parent is None:
-            return [top]
-        floor = self.scores[top] * _SIBLING_SHARE
-        return [el for el in parent if el is top or (is_element(el) and self.scores.get(el, 0) >= floor)]
-
-
-def _is_byline(text: str) -> bool:
-    """A short dated or signed line that is not a sentence: the byline, not prose."""
-    return (
-        len(text) <= _BYLINE_MAX_CHARS
-        and bool(_DATE.search(text) or _BYLINE_WORDS.search(text))
-        and not (_SENTENCE_END.search(text) and len(text) > 60)
-    )
-
-
-def _single_paragraph(block, memo: dict) -> bool:
-    """A block with no block inside it, not even a <br>: one paragraph, as a <p> is."""
-    if block in memo:
-        return memo[block]
-    answer = block.tag not in ("body", "td", "th") and not any(
-        is_element(d) and d.tag in BLOCK_TAGS for d in block.iterdescendants()
-    )
-    memo[block] = answer
-    return answer
-
-
-def _body(response: TextResponse, prose: _Prose, extraction: Extraction) -> tuple[list, str | None]:
-    """The body's blocks, and the content selector that found them (None: found by prose)."""
-    for selector in extraction.content_selectors:
-        matches = [(sum(len(t.text) for t in prose.within([el])), el) for el in select(response, selector)]
-        matches = [(chars, el) for chars, el in matches if chars > 0]
-        if matches:
-            return [max(matches, key=lambda m: m[0])[1]], selector
-    return prose.best() or prose.pictures(), None
-
-
-def _byline(response: TextResponse, prose: _Prose, blocks: list, headline, extraction: Extraction):
-    """The element carrying date and author, and its text: INFO_SELECTORS, else the short dated or
-    signed block near the headline or before the body's first sentence."""
-    for selector in extraction.info_selectors:
-        matches = select(response, selector)
-        if matches:
-            return matches[0], " ".join(text_of(m) for m in matches)
-    candidates = []
-    if headline is not None:
-        candidates += [el for el in headline.itersiblings() if is_element(el)][:3]
-        if headline.getparent() is not None:
-            candidates += [el for el in headline.getparent().itersiblings() if is_element(el)][:2]
-    if blocks:
-        first = blocks[0]
-        for holder in [first, *first.iterancestors()][:3]:  # a table layout puts the byline a row above
-            candidates += [el for el in holder.itersiblings(preceding=True) if is_element(el)][:2]
-        sentence = prose.first_sentence(first)
-        holders = {sentence, *sentence.iterancestors()} if sentence is not None else set()
-        for el in first.iterdescendants() if sentence is not None else ():
-            if el is sentence:
-                break  # a byline inside the body comes before its first sentence, never after
-            if is_element(el) and el.tag in BLOCK_TAGS and el not in holders:
-                candidates.append(el)
-    body = {*blocks, *(a for b in blocks for a in b.iterancestors())}
-    for el in candidates:
-        text = text_of(el)
-        if el not in body and text and _is_byline(text):
-            return el, text
-    return None, ""
-
-
 def _published(text: str) -> str | None:
-    match = _DATE.search(text)
+    match = DATE.search(text)
     if not match:
         return None
     year, month, day, hour, minute, second = match.groups()
@@ -364,14 +210,14 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     bar_root, bar = find_bar(texts, response.url, join)
     selected = None
     if extraction.article_link_selector:
-        selected = {a for el in select(response, extraction.article_link_selector) for a in el.iter("a")}
+        selected = {a for el in select(root, extraction.article_link_selector) for a in el.iter("a")}
     links = analyse_links(body, texts, response.url, join, bar_root, selected)
     headline, lead = _headline(head.title, body)
     excluded = {*links.nav_roots, *links.item_rows, *([bar_root] if bar_root is not None else []),
                 *([headline] if headline is not None else [])}
-    prose = _Prose(body, texts, excluded)
-    blocks, selector = _body(response, prose, extraction)
-    byline, info = _byline(response, prose, blocks, headline, extraction)
+    prose = Prose(body, texts, excluded)
+    blocks, selector = find_body(root, prose, extraction.content_selectors)
+    byline, info = find_byline(root, prose, blocks, headline, extraction.info_selectors)
     images = _absolute(join, [img.get("src") or "" for b in blocks for img in b.iter("img")])
     body_texts = prose.within(blocks)
     canonical = join(head.canonical) if head.canonical and head.canonical.strip() else None
@@ -382,7 +228,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
         og_type=head.og_type,
         ld_types=frozenset(head.ld_types),
         headline=headline is not None,
-        byline_date=bool(_DATE.search(info)),
+        byline_date=bool(DATE.search(info)),
         bar=bar is not None,
         listing_bar=bar_root is not None and any(
             bar_root.getparent() is not None and bar_root.getparent() in [r, *r.iterancestors()]

@@ -81,11 +81,53 @@ def crawl_with_stats(tmp_path, *args: str, out_name: str = "articles.jsonl") -> 
         return Crawl([json.loads(line) for line in f], stats, result.stderr)
 
 
-def wait_for(path: Path, timeout: float = 60) -> None:
-    """Wait until a file appears (a crawl's feed file appears when its spider opens)."""
-    import time
+class RunningCrawl:
+    """`scrapy crawl hometown ARGS` running in the background, its log read as it comes."""
 
-    deadline = time.monotonic() + timeout
-    while not path.exists():
-        assert time.monotonic() < deadline, f"{path} never appeared"
-        time.sleep(0.1)
+    def __init__(self, *args: str):
+        import subprocess
+        import sys
+        import threading
+
+        self.log_lines: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "crawl", "hometown", *FAST, *args], cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace",
+        )
+        self._reader = threading.Thread(target=lambda: self.log_lines.extend(self.process.stderr), daemon=True)
+        self._reader.start()
+
+    def wait_until(self, condition, what: str, timeout: float = 60) -> None:
+        """Wait until ``condition()`` is true (polled), failing after ``timeout`` seconds."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert self.process.poll() is None, f"the crawl ended before {what}:\n{self.log[-3000:]}"
+            assert time.monotonic() < deadline, f"{what} never happened"
+            time.sleep(0.05)
+
+    @property
+    def log(self) -> str:
+        return "".join(self.log_lines)
+
+    def finish(self, timeout: float = 120) -> int:
+        """Wait for the crawl to end; its exit status."""
+        self.process.wait(timeout=timeout)
+        self._reader.join(timeout=10)
+        return self.process.returncode
+
+
+def rows(database: Path, table: str) -> int:
+    """Rows in an SQLite table another process is writing (0 while it does not exist yet)."""
+    import sqlite3
+
+    if not database.exists():
+        return 0
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)
+    try:
+        return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    except sqlite3.OperationalError:  # the table is not created yet
+        return 0
+    finally:
+        connection.close()

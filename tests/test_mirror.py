@@ -145,28 +145,20 @@ def test_no_url_makes_the_mirror_write_outside_its_folder(tmp_path, url):
 
 def test_a_killed_mirror_crawl_leaves_an_index_that_matches_its_files(tmp_path):
     import signal
-    import subprocess
-    import sys
-    import time
 
-    from .conftest import FAST, ROOT, wait_for
+    from .conftest import RunningCrawl, rows
 
     site = tmp_path / "site"
     generate(site, 10, 5)
     server = ReplicaServer(site, delay=0.1)  # slow, so that the kill comes mid-crawl
     base = server.start()
     mirror = tmp_path / "mirror"
-    crawl = subprocess.Popen(
-        [sys.executable, "-m", "scrapy", "crawl", "hometown", "-a", f"start_url={base}/", *FAST,
-         "-s", "STATE_FILE=", "-s", f"MIRROR_DIR={mirror}", "-s", "CONCURRENT_REQUESTS=2",
-         "-O", str(tmp_path / "out.jsonl")],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
     try:
-        wait_for(tmp_path / "out.jsonl")  # the feed opens with the spider
-        time.sleep(2)
-        crawl.send_signal(signal.SIGKILL)  # no chance to close anything
-        crawl.wait(timeout=10)
+        crawl = RunningCrawl("-a", f"start_url={base}/", "-s", "STATE_FILE=", "-s", f"MIRROR_DIR={mirror}",
+                             "-s", "CONCURRENT_REQUESTS=2", "-O", str(tmp_path / "out.jsonl"))
+        crawl.wait_until(lambda: rows(mirror / "mirror-index.sqlite", "pages") >= 10, "10 pages in the index")
+        crawl.process.send_signal(signal.SIGKILL)  # no chance to close anything
+        crawl.finish(timeout=10)
     finally:
         server.stop()
     index = read_index(mirror)

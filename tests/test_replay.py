@@ -131,3 +131,28 @@ def test_urls_a_server_reads_alike_share_a_file_and_no_others_do():
     different = ["http://h.test/a/b", "http://h.test/a/b?x=1", "http://h.test/a/b/", "http://h.test:8080/a/b",
                  "http://h.test/a%252Fb", "http://h.test/A/b"]
     assert len({url_to_path(u) for u in different}) == len(different)
+
+
+def test_a_warc_of_2000_pages_is_opened_once_and_gives_back_every_page(tmp_path):
+    import sys
+
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.storage import WarcStorage, open_storage
+
+    path = tmp_path / "crawl.warc.gz"
+    writer = WarcStorage(path)
+    pages = {f"http://h.test/a/{n}.html": f"<html><body><p>第{n}頁</p></body></html>".encode() for n in range(2000)}
+    for url, body in pages.items():
+        writer.store(Request(url), HtmlResponse(url, body=body, headers={"Content-Type": "text/html; charset=utf-8"}))
+    writer.close()
+
+    opened = []
+    sys.addaudithook(lambda event, args: opened.append(event) if event == "open" and str(args[0]) == str(path) else None)
+    storage = open_storage(path)
+    for url, body in pages.items():
+        saved = storage.retrieve(url)
+        assert saved.status == 200 and saved.body == body
+    assert storage.retrieve("http://h.test/missing.html") is None
+    storage.close()
+    assert len(opened) == 1

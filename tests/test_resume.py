@@ -4,12 +4,11 @@ import json
 import signal
 import subprocess
 import sys
-import time
 
 from tools.replica import generate
 from tools.server import ReplicaServer
 
-from .conftest import FAST, ROOT, crawl, wait_for
+from .conftest import FAST, ROOT, RunningCrawl, crawl, rows
 
 ARTICLES, PAGES = 20, 5
 
@@ -36,22 +35,19 @@ def test_stopped_and_resumed_crawl_writes_every_article_once(tmp_path):
         assert len(expected) == ARTICLES
 
         job = tmp_path / "job"
-        command = [
-            sys.executable, "-m", "scrapy", "crawl", "hometown", "-a", f"start_url={url}", *FAST,
-            "-s", f"JOBDIR={job}", "-s", f"STATE_FILE={tmp_path / 'state.sqlite'}", "-s", "CONCURRENT_REQUESTS=2",
-        ]
-        first = subprocess.Popen([*command, "-O", str(tmp_path / "part1.jsonl")], cwd=ROOT,
-                                 stderr=subprocess.PIPE, text=True, errors="replace")
-        wait_for(tmp_path / "part1.jsonl")  # the feed opens with the spider: Scrapy is handling signals
-        time.sleep(2)
-        first.send_signal(signal.SIGINT)
-        _, log = first.communicate(timeout=60)
-        assert first.returncode == 0 and "Traceback" not in log, log[-3000:]
-        assert "Closing spider (shutdown)" in log
+        args = ["-a", f"start_url={url}", "-s", f"JOBDIR={job}", "-s", f"STATE_FILE={tmp_path / 'state.sqlite'}",
+                "-s", "CONCURRENT_REQUESTS=2"]
+        first = RunningCrawl(*args, "-O", str(tmp_path / "part1.jsonl"))
+        # Stopped once pages wait in JOBDIR for the rest of their articles.
+        first.wait_until(lambda: rows(job / "merge.sqlite", "pages") >= 3, "3 pages waiting in JOBDIR")
+        first.process.send_signal(signal.SIGINT)
+        assert first.finish(timeout=60) == 0 and "Traceback" not in first.log, first.log[-3000:]
+        assert "Closing spider (shutdown)" in first.log
         part1 = read(tmp_path / "part1.jsonl")
         assert len(part1) < ARTICLES
         assert all(r["complete"] for r in part1)  # pages waiting were kept in JOBDIR, not written incomplete
 
+        command = [sys.executable, "-m", "scrapy", "crawl", "hometown", *FAST, *args]
         second = subprocess.run([*command, "-O", str(tmp_path / "part2.jsonl")], cwd=ROOT,
                                 capture_output=True, text=True, timeout=120, check=False)
         assert second.returncode == 0 and "Traceback" not in second.stderr, second.stderr[-3000:]

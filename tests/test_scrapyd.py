@@ -1,7 +1,6 @@
 """Deployment to a real Scrapyd on 127.0.0.1: build the egg, upload it, schedule hometown, read its feed."""
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -10,14 +9,10 @@ import pytest
 import requests
 from scrapyd_client.pyclient import ScrapydClient
 
+from tools.server import free_port
+
 from .conftest import ROOT, SITE_URL
-from .test_crawl import TEXTS
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .expected import TEXTS
 
 
 @pytest.fixture

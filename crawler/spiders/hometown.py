@@ -211,9 +211,14 @@ class HometownSpider(scrapy.Spider):
         if request.meta.get("redirect_urls"):
             # Failed somewhere along a redirect: the page is the one that was linked.
             request = request.replace(url=request.meta["redirect_urls"][0])
-        log = self.logger.debug if failure.check(StoppedBeforeFetch) else self.logger.warning
-        log("Page failed: %s (%s)", request.url, reason)
-        yield from self._failed(request, reason, request.cb_kwargs.get("trail", START))
+        trail = request.cb_kwargs.get("trail", START)
+        if failure.check(StoppedBeforeFetch):
+            if trail.role != ARTICLE_PAGE and not trail.waiting:
+                return  # no page of it was had (a listing, an article not begun): counted in pages/not_fetched
+            self.logger.debug("Page not fetched: %s (%s)", request.url, reason)
+        else:
+            self.logger.warning("Page failed: %s (%s)", request.url, reason)
+        yield from self._failed(request, reason, trail)
 
     def _failed(self, request: Request, reason: str, trail: Trail) -> Iterator[Any]:
         stats = self.crawler.stats
