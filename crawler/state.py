@@ -148,7 +148,18 @@ class ArticleState:
 UNCHANGED_FLAG = "unchanged"  # on a response: the known article's first page is as it was
 
 
-class IncrementalMiddleware:
+class _WithState:
+    """A component of an incremental crawl: it is built with the crawl's one state, and off without STATE_FILE."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        state = ArticleState.from_crawler(crawler)
+        if state is None:
+            raise NotConfigured
+        return cls(crawler, state)
+
+
+class IncrementalMiddleware(_WithState):
     """Ask for a known complete article's first page only if it changed, and mark it when it did not.
 
     The spider marks a request ``meta["first_page"]`` when it asks for what it
@@ -160,13 +171,6 @@ class IncrementalMiddleware:
         self.stats = crawler.stats
         self.state = state
         self.recheck_all = crawler.settings.get("RECHECK") == "all" or crawler.settings.getbool("WRITE_UNCHANGED")
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        state = ArticleState.from_crawler(crawler)
-        if state is None:
-            raise NotConfigured
-        return cls(crawler, state)
 
     def process_request(self, request: Request) -> None:
         if not request.meta.get("first_page") or self.recheck_all:
@@ -200,20 +204,13 @@ class IncrementalMiddleware:
         return response
 
 
-class IncrementalPipeline:
+class IncrementalPipeline(_WithState):
     """Pass an article on only when it is new, changed, or complete now and not before; mark its status."""
 
     def __init__(self, crawler, state: ArticleState):
         self.stats = crawler.stats
         self.state = state
         self.write_unchanged = crawler.settings.getbool("WRITE_UNCHANGED")
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        state = ArticleState.from_crawler(crawler)
-        if state is None:
-            raise NotConfigured
-        return cls(crawler, state)
 
     def process_item(self, item):
         if not isinstance(item, ArticleItem):

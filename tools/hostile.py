@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from .replica import HOST, PAGE_FOOT, PAGE_HEAD, page_bar, seed_lines, write_page
-from .server import ReplicaServer
+from .server import ReplicaServer, serve_until_interrupted
 
 TRAP = "/hostile/trap_{}.html"
 LONG_PAGES = 300
@@ -234,12 +234,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "generate":
         print(f"wrote {len(generate_hostile(args.dir).files)} hostile pages to {args.dir}")
         return
-    server = HostileServer(args.dir, port=args.port)
-    print(f"serving the hostile replica at {server.start()}/ (Ctrl-C to stop)", flush=True)
-    try:
-        server.wait()
-    except KeyboardInterrupt:
-        server.stop()
+    serve_until_interrupted(HostileServer(args.dir, port=args.port))
 
 
 if __name__ == "__main__":

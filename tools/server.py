@@ -156,9 +156,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host-dir", default=HOST, help=f"which host's folder to serve (default {HOST})")
     parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each response")
     args = parser.parse_args(argv)
-    server = ReplicaServer(args.dir, args.host_dir, args.port, args.delay)
-    url = server.start()
-    print(f"serving {args.dir / args.host_dir} at {url}/ (Ctrl-C to stop)", flush=True)
+    serve_until_interrupted(ReplicaServer(args.dir, args.host_dir, args.port, args.delay))
+
+
+def serve_until_interrupted(server: ReplicaServer) -> None:
+    """Run ``server`` in the foreground until Ctrl-C."""
+    print(f"serving {server.root / server.host} at {server.start()}/ (Ctrl-C to stop)", flush=True)
     try:
         server.wait()
     except KeyboardInterrupt:
