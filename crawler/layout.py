@@ -114,6 +114,7 @@ class MirrorIndex:
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
             "CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, file TEXT, status INTEGER,"
             " content_type TEXT, fetched_at TEXT, sha256 TEXT, error TEXT, location TEXT);"
+            "CREATE TABLE IF NOT EXISTS crawl (key TEXT PRIMARY KEY, value TEXT);"
         )
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(pages)")}
         if "location" not in columns:  # an index written before redirects were kept
@@ -136,6 +137,15 @@ class MirrorIndex:
     def entries(self) -> list[dict]:
         rows = self._db.execute(f"SELECT {', '.join(self.FIELDS)} FROM pages ORDER BY url")
         return [dict(zip(self.FIELDS, row)) for row in rows]
+
+    def get_meta(self, key: str) -> str | None:
+        """A fact about the mirror's crawl (``start_url``: where it started)."""
+        row = self._db.execute("SELECT value FROM crawl WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO crawl VALUES (?, ?)", (key, value))
+        self._db.commit()
 
     def close(self) -> None:
         self._db.close()

@@ -38,16 +38,24 @@ class PageStore(ABC):
         """
 
     @abstractmethod
-    def pop(self, article_url: str) -> dict[int, PageItem]:
-        """Remove an article's pages, remember the article as written, and return its pages."""
+    def take(self, article_url: str) -> dict[int, PageItem]:
+        """An article's pages, to be written now: from here on its later pages are late and dropped.
+
+        The store still keeps the pages until ``written``: a process killed before
+        the article reached the feed finds them again when it resumes.
+        """
+
+    @abstractmethod
+    def written(self, article_url: str) -> None:
+        """The article is in the feed: forget its pages, and remember it as written for good."""
 
     @abstractmethod
     def article_urls(self) -> list[str]:
-        """The articles that have pages waiting."""
+        """The articles that have pages waiting (not taken)."""
 
     @abstractmethod
     def was_written(self, article_url: str) -> bool:
-        """Whether the article has already been popped (written) in this crawl."""
+        """Whether the article has been taken (to be written, or written) in this crawl or an earlier part of it."""
 
     def close(self) -> None:
         """Release what the store holds open."""
@@ -65,9 +73,12 @@ class MemoryPageStore(PageStore):
         pages.setdefault(page.page_number, page)
         return pages
 
-    def pop(self, article_url: str) -> dict[int, PageItem]:
+    def take(self, article_url: str) -> dict[int, PageItem]:
         self._written.add(article_url)
         return self._articles.pop(article_url, {})
+
+    def written(self, article_url: str) -> None:
+        """Nothing survives the process: taking was all."""
 
     def article_urls(self) -> list[str]:
         return list(self._articles)
@@ -83,6 +94,7 @@ class DiskPageStore(PageStore):
 
     def __init__(self, path: str | Path):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._taken: set[str] = set()  # being written: in the feed once written() is called
         self._db = sqlite3.connect(path)
         # Write-ahead log without a sync per commit: safe when the process dies,
         # and a commit per page costs microseconds instead of a disk flush.
@@ -122,17 +134,23 @@ class DiskPageStore(PageStore):
             pages[fields["page_number"]] = PageItem(**fields)
         return pages
 
-    def pop(self, article_url: str) -> dict[int, PageItem]:
-        pages = self._pages(article_url)
+    def take(self, article_url: str) -> dict[int, PageItem]:
+        self._taken.add(article_url)
+        return self._pages(article_url)
+
+    def written(self, article_url: str) -> None:
         with self._db:
             self._db.execute("DELETE FROM pages WHERE article_url = ?", (article_url,))
             self._db.execute("INSERT OR IGNORE INTO written VALUES (?)", (article_url,))
-        return pages
+        self._taken.discard(article_url)
 
     def article_urls(self) -> list[str]:
-        return [url for (url,) in self._db.execute("SELECT DISTINCT article_url FROM pages")]
+        urls = self._db.execute("SELECT DISTINCT article_url FROM pages")
+        return [url for (url,) in urls if url not in self._taken]
 
     def was_written(self, article_url: str) -> bool:
+        if article_url in self._taken:
+            return True
         return self._db.execute("SELECT 1 FROM written WHERE article_url = ?", (article_url,)).fetchone() is not None
 
     def close(self) -> None:

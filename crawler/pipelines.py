@@ -99,7 +99,10 @@ class MergePagesPipeline:
         self.crawler = crawler
         self.store = store
         self._flushing = False
+        self._keys: dict[int, str] = {}  # id of an article on its way to the feed -> its key in the store
         crawler.signals.connect(self.spider_idle, signals.spider_idle)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(self.article_done, signal)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -116,10 +119,11 @@ class MergePagesPipeline:
         pages = self.store.add(item)
         if not is_whole(pages):
             raise PageHeld(item)
-        return self._article(self.store.pop(page["article_url"]))
+        return self._article(page["article_url"])
 
-    def _article(self, pages) -> ArticleItem:
-        article = build_article(pages)
+    def _article(self, key: str) -> ArticleItem:
+        article = build_article(self.store.take(key))
+        self._keys[id(article)] = key
         self.crawler.stats.inc_value("articles/complete" if article.complete else "articles/incomplete")
         if not article.complete:
             self.crawler.spider.logger.warning(
@@ -139,7 +143,17 @@ class MergePagesPipeline:
         """The flush request's callback: every article still waiting, as it is."""
         self._flushing = False
         for article_url in self.store.article_urls():
-            yield self._article(self.store.pop(article_url))
+            yield self._article(article_url)
+
+    def article_done(self, item):
+        """The article is in the feed (or was dropped on purpose): only now is it written for good.
+
+        A crawl killed between the feed and this point writes the article again
+        when resumed: a rare duplicate, never a loss.
+        """
+        key = self._keys.pop(id(item), None)
+        if key is not None:
+            self.store.written(key)
 
     def close_spider(self):
         self.store.close()

@@ -7,11 +7,11 @@ or a WARC file, read through ``crawler.storage``.
 from __future__ import annotations
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.responsetypes import responsetypes
 
-from .storage import PageStorage, open_storage
+from .storage import PageStorage, StorageError, open_storage
 
 
 class ReplayMiddleware:
@@ -22,7 +22,9 @@ class ReplayMiddleware:
     """
 
     def __init__(self, crawler, storage: PageStorage):
+        self.crawler = crawler
         self.storage = storage
+        crawler.signals.connect(self.spider_opened, signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
 
     @classmethod
@@ -32,10 +34,20 @@ class ReplayMiddleware:
             raise NotConfigured
         return cls(crawler, open_storage(source))
 
+    def spider_opened(self, spider):
+        # A WARC is indexed now; what is wrong with it is said once, before the first page.
+        self.storage.retrieve("http://replay.invalid/")
+        for problem in self.storage.problems:
+            spider.logger.warning("Replay source %s: %s", self.crawler.settings.get("REPLAY_SOURCE"), problem)
+        self.crawler.stats.set_value("replay/unreadable_records", len(self.storage.problems))
+
     def process_request(self, request: Request) -> Response | None:
         if not request.url.startswith(("http://", "https://")):
             return None  # data: and the like are answered without a network
-        saved = self.storage.retrieve(request.url)
+        try:
+            saved = self.storage.retrieve(request.url)
+        except StorageError as exc:
+            raise IgnoreRequest(str(exc)) from exc  # the page is missing in its article, with the reason
         if saved is None:
             return Response(request.url, status=404, request=request, flags=["replay"])
         cls = responsetypes.from_args(headers=saved.headers, url=request.url, body=saved.body)

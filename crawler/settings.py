@@ -6,6 +6,8 @@ The README's settings table lists them with these defaults.
 BOT_NAME = "hometown"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# `scrapy crawl` with its arguments checked first and an exit status cron can trust.
+COMMANDS_MODULE = "crawler.commands"
 
 # --- Where content is on a page --------------------------------------------
 # CSS selectors tried in order for the article body; when none matches, the
@@ -92,6 +94,8 @@ WARC_FILE = None
 # FEEDS with -O, so the default cannot live in FEEDS itself.
 DEFAULT_FEED = "output/%(name)s-%(time)s.jsonl"
 FEED_EXPORT_ENCODING = "utf-8"
+# Local files written unbuffered: a record exported is on disk even if the process is killed next.
+FEED_STORAGES = {"": "crawler.feeds.UnbufferedFileFeedStorage", "file": "crawler.feeds.UnbufferedFileFeedStorage"}
 
 # --- Scheduled runs ------------------------------------------------------------
 # Incremental state: an SQLite file remembering every article emitted (%(name)s

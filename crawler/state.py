@@ -105,22 +105,24 @@ class ArticleState:
             "INSERT OR REPLACE INTO first_pages VALUES (?, ?, ?, ?)", (url, etag, last_modified, sha256(body))
         )
 
-    def record(self, url: str, text: str, page_count: int, complete: bool) -> str:
-        """Store an article as seen now; return new, changed, completed or unchanged."""
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        text_hash = sha256(text)
+    def status(self, url: str, text: str, complete: bool) -> str:
+        """What an article is against what earlier runs saw: new, changed, completed or unchanged."""
         old = self._db.execute("SELECT text_sha256, complete FROM articles WHERE url = ?", (url,)).fetchone()
-        if old is not None and old[1] and not complete:
-            # A page failed this time: keep the complete text known from before.
-            return UNCHANGED
         if old is None:
-            status = NEW
-        elif old[0] != text_hash:
-            status = CHANGED if not complete or old[1] else COMPLETED
-        elif complete and not old[1]:
-            status = COMPLETED
-        else:
-            status = UNCHANGED
+            return NEW
+        if old[1] and not complete:
+            return UNCHANGED  # a page failed this time: the complete text known from before stands
+        if old[0] != sha256(text):
+            return CHANGED if not complete or old[1] else COMPLETED
+        return COMPLETED if complete and not old[1] else UNCHANGED
+
+    def record(self, url: str, text: str, page_count: int, complete: bool) -> None:
+        """Store an article as seen now (once it is in the feed), with its first page's validators."""
+        old = self._db.execute("SELECT complete FROM articles WHERE url = ?", (url,)).fetchone()
+        if old is not None and old[0] and not complete:
+            self.seen_unchanged(url)  # keep the complete text known from before
+            return
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         page = self._db.execute(
             "SELECT etag, last_modified, body_sha256 FROM first_pages WHERE url = ?", (url,)
         ).fetchone() or (None, None, None)
@@ -130,10 +132,9 @@ class ArticleState:
                  page_count = excluded.page_count, complete = excluded.complete, last_seen = excluded.last_seen,
                  etag = excluded.etag, last_modified = excluded.last_modified,
                  first_page_sha256 = excluded.first_page_sha256""",
-            (url, text_hash, page_count, int(complete), now, now, *page),
+            (url, sha256(text), page_count, int(complete), now, now, *page),
         )
         self._db.commit()
-        return status
 
     def seen_unchanged(self, url: str) -> None:
         """An article re-checked through its first page and found unchanged."""
@@ -205,21 +206,33 @@ class IncrementalMiddleware(_WithState):
 
 
 class IncrementalPipeline(_WithState):
-    """Pass an article on only when it is new, changed, or complete now and not before; mark its status."""
+    """Pass an article on only when it is new, changed, or complete now and not before; mark its status.
+
+    The state records an article only once it is in the feed (item_scraped): a
+    crawl killed before that finds the article new or changed again next time.
+    """
 
     def __init__(self, crawler, state: ArticleState):
         self.stats = crawler.stats
         self.state = state
         self.write_unchanged = crawler.settings.getbool("WRITE_UNCHANGED")
+        self._pending: dict[int, tuple[str, str, int, bool]] = {}  # id of an article on its way to the feed
+        crawler.signals.connect(self.item_scraped, signals.item_scraped)
 
     def process_item(self, item):
         if not isinstance(item, ArticleItem):
             return item
         article = ItemAdapter(item)
-        article["status"] = self.state.record(
-            article["url"], article["text"], article["page_count"], article["complete"]
-        )
+        seen = (article["url"], article["text"], article["page_count"], article["complete"])
+        article["status"] = self.state.status(article["url"], article["text"], article["complete"])
         self.stats.inc_value(f"articles/{article['status']}")
         if article["status"] == UNCHANGED and not self.write_unchanged:
+            self.state.record(*seen)
             raise DropItem(f"article {article['url']} unchanged since the last run", log_level="DEBUG")
+        self._pending[id(item)] = seen
         return item
+
+    def item_scraped(self, item):
+        seen = self._pending.pop(id(item), None)
+        if seen is not None:
+            self.state.record(*seen)

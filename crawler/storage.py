@@ -10,7 +10,8 @@ receives it, ``retrieve`` it by URL for a replay, and ``close``.
 - ``WarcStorage``: every request and response as WARC 1.1 records (warcio),
   headers and body as received; opened once per crawl.
 
-``open_storage(path)`` picks the class for a path.
+``open_storage(path)`` picks the class for a path, and ``describe_storage(path)``
+checks that it holds a saved site and says where its crawl started.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+import zlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,12 +32,26 @@ from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .layout import INDEX_FILE, MirrorIndex, saved_file
 
 NEW, CHANGED, UNCHANGED, FAILED = "new", "changed", "unchanged", "failed"
+_UNREADABLE = (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error)
+
+
+class StorageError(Exception):
+    """A saved site that cannot be read, said in one line."""
+
+
+@dataclass
+class SavedSite:
+    """What a storage holds: the hosts of its pages (``host`` or ``host:port``), and where its crawl started."""
+
+    hosts: list[str]
+    start_url: str | None
 
 
 @dataclass
@@ -50,13 +66,19 @@ class SavedResponse:
 class PageStorage(ABC):
     """A place where pages are kept."""
 
+    problems: tuple[str, ...] | list[str] = ()  # what is wrong with the saved site, known once it was read
+
     @abstractmethod
     def store(self, request: Request, response: Response) -> str:
         """Keep a response; return ``new``, ``changed``, ``unchanged`` or ``failed`` (not kept: an error status)."""
 
     @abstractmethod
     def retrieve(self, url: str) -> SavedResponse | None:
-        """The response kept for ``url``, or None when there is none."""
+        """The response kept for ``url``, or None when there is none; StorageError when it cannot be read."""
+
+    @abstractmethod
+    def describe(self) -> SavedSite:
+        """The hosts it holds and where its crawl started; StorageError when it holds no saved site."""
 
     def store_failure(self, request: Request, reason: str) -> None:
         """Note that a request got no response at all."""
@@ -80,6 +102,8 @@ class FolderStorage(PageStorage):
         self.index = MirrorIndex(self.root) if create or (self.root / INDEX_FILE).is_file() else None
 
     def store(self, request: Request, response: Response) -> str:
+        if request.meta.get("site_entry") and self.index.get_meta("start_url") is None:
+            self.index.set_meta("start_url", request.meta.get("redirect_urls", [request.url])[0])
         entry = {
             "status": response.status,
             "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,
@@ -142,6 +166,17 @@ class FolderStorage(PageStorage):
         content_type = entry.get("content_type") or mimetypes.guess_type(path.name)[0] or "text/html"
         return SavedResponse(entry.get("status") or 200, path.read_bytes(), {"Content-Type": content_type})
 
+    def describe(self) -> SavedSite:
+        if not self.root.is_dir():
+            raise StorageError("no such folder")
+        hosts = sorted(d.name.replace("+", ":") for d in self.root.iterdir() if d.is_dir())
+        if not hosts:
+            raise StorageError("holds no saved pages (a folder per host, as the mirror writes, is expected)")
+        start_url = self.index.get_meta("start_url") if self.index else None
+        if start_url is None and len(hosts) == 1 and (self.root / hosts[0].replace(":", "+") / "index.html").is_file():
+            start_url = f"http://{hosts[0]}/"
+        return SavedSite(hosts, start_url)
+
     def close(self) -> None:
         if self.index:
             self.index.close()
@@ -160,6 +195,7 @@ class WarcStorage(PageStorage):
         self._file: BinaryIO | None = None
         self._writer: WARCWriter | None = None
         self._offsets: dict[str, int] | None = None
+        self.problems: list[str] = []  # what was wrong with the file, found when it was indexed
 
     def store(self, request: Request, response: Response) -> str:
         if self._writer is None:
@@ -187,25 +223,77 @@ class WarcStorage(PageStorage):
         ))
         return NEW if 200 <= response.status < 400 else FAILED
 
+    def _build_index(self) -> None:
+        """Index the whole response records by URL; a record cut short or corrupt is left out, and said."""
+        self._file = self.path.open("rb")
+        self._offsets, self.problems = {}, []
+        records = ArchiveIterator(self._file, check_digests=True)
+        try:
+            for record in records:
+                if record.rec_type != "response":
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                try:
+                    record.raw_stream.read()
+                except _UNREADABLE as exc:
+                    wrong = f"cannot be decoded ({type(exc).__name__}: {exc})"
+                else:
+                    wrong = ("is cut short" if record.raw_stream.limit
+                             else "does not match its payload digest" if record.digest_checker.passed is False
+                             else None)
+                if wrong is None:
+                    self._offsets[url] = records.get_record_offset()
+                else:
+                    self._offsets.pop(url, None)
+                    self.problems.append(f"the record of {url} {wrong}: that page is not replayed")
+        except _UNREADABLE as exc:
+            self.problems.append(f"it cannot be read past offset {records.offset} ({type(exc).__name__}: {exc})")
+        if records.offset < self.path.stat().st_size and not any("past offset" in p for p in self.problems):
+            self.problems.append(f"it ends mid-record: the {self.path.stat().st_size - records.offset} bytes after "
+                                 f"offset {records.offset} are not a whole record and are ignored")
+
     def retrieve(self, url: str) -> SavedResponse | None:
         if self._offsets is None:
-            self._file = self.path.open("rb")
-            self._offsets = {}
-            records = ArchiveIterator(self._file)
-            for record in records:
-                if record.rec_type == "response":
-                    self._offsets[record.rec_headers.get_header("WARC-Target-URI")] = records.get_record_offset()
+            self._build_index()
         offset = self._offsets.get(url)
         if offset is None:
             return None
         self._file.seek(offset)
-        record = next(iter(ArchiveIterator(self._file)))
-        headers = record.http_headers
-        body = record.content_stream().read()  # chunked and content encodings undone
+        try:
+            record = next(iter(ArchiveIterator(self._file)))
+            headers = record.http_headers
+            if "chunked" in (headers.get_header("Transfer-Encoding") or "").lower():
+                body, encoding = record.content_stream().read(), None  # another tool's WARC: warcio undoes both
+            else:
+                # The body as received; Scrapy's HttpCompressionMiddleware undoes its Content-Encoding as it
+                # does for a live response, and fails the page when that cannot be done.
+                body, encoding = record.raw_stream.read(), headers.get_header("Content-Encoding")
+        except _UNREADABLE as exc:
+            raise StorageError(f"the saved response of {url} cannot be read ({type(exc).__name__}: {exc})") from exc
         saved = {"Content-Type": headers.get_header("Content-Type") or "text/html"}
-        if headers.get_header("Location"):
-            saved["Location"] = headers.get_header("Location")
+        for name, value in (("Location", headers.get_header("Location")), ("Content-Encoding", encoding)):
+            if value:
+                saved[name] = value
         return SavedResponse(int(headers.get_statuscode()), body, saved)
+
+    def describe(self) -> SavedSite:
+        hosts: set[str] = set()
+        start_url = None
+        try:
+            with self.path.open("rb") as f:
+                for record in ArchiveIterator(f):
+                    if record.rec_type == "response":
+                        url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                        hosts.add(urlsplit(url).netloc.lower())
+                        # The crawl's first response, robots.txt aside, is its start page (or its redirect).
+                        if start_url is None and urlsplit(url).path != "/robots.txt":
+                            start_url = url
+        except _UNREADABLE:
+            if not hosts:
+                raise StorageError("not a WARC file: it does not start with a WARC record") from None
+        if not hosts:
+            raise StorageError("a WARC file with no response in it")
+        return SavedSite(sorted(hosts), start_url)
 
     def close(self) -> None:
         if self._file is not None:
@@ -223,4 +311,13 @@ def open_storage(path: str | Path) -> PageStorage:
         return FolderStorage(path)
     if path.is_file():
         return WarcStorage(path)
-    raise FileNotFoundError(f"{path} is neither a folder of saved pages nor a WARC file")
+    raise StorageError("no such folder or file (a folder of saved pages or a WARC file is expected)")
+
+
+def describe_storage(path: str | Path) -> SavedSite:
+    """What the saved site at ``path`` holds; StorageError, in one line, when it is none."""
+    storage = open_storage(path)
+    try:
+        return storage.describe()
+    finally:
+        storage.close()

@@ -8,6 +8,8 @@ found listings but no article, or almost nothing but "other" pages.
 
 from __future__ import annotations
 
+import logging
+
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
@@ -20,6 +22,20 @@ from .walk import ITEM
 _STATUSES = ("new", "changed", "completed", "unchanged")
 SAMPLES = 5  # URLs shown for each kind of surprise
 MOSTLY_OTHER = 0.5  # share of "other" pages that means the markup is not understood
+# Errors these log are a site's failures the crawl records (a page missing in its article), not bugs.
+EXPECTED_ERRORS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt")
+
+
+class _ErrorCounter(logging.Handler):
+    """Counts the errors logged during the crawl that are not a site's expected failures (stat ``errors/logged``)."""
+
+    def __init__(self, stats):
+        super().__init__(logging.ERROR)
+        self.stats = stats
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not record.name.startswith(EXPECTED_ERRORS):
+            self.stats.inc_value("errors/logged")
 
 
 class RunSummary:
@@ -36,6 +52,7 @@ class RunSummary:
         self.other_pages: list[str] = []
         self.items_not_articles: list[tuple[str, str]] = []
         self._task: task.LoopingCall | None = None
+        self._errors = _ErrorCounter(crawler.stats)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -51,6 +68,7 @@ class RunSummary:
         return summary
 
     def spider_opened(self):
+        logging.getLogger().addHandler(self._errors)
         self._task = task.LoopingCall(self.log_progress)
         self._task.start(self.interval, now=False)
 
@@ -136,3 +154,4 @@ class RunSummary:
             spider.logger.warning(warning)
         self.stats.set_value("summary/incomplete_articles", len(self.incomplete))
         self.stats.set_value("summary/warnings", len(warnings))
+        logging.getLogger().removeHandler(self._errors)

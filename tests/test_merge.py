@@ -18,7 +18,7 @@ def test_pages_arriving_in_any_order_are_merged_in_page_order():
     arrivals = [page(3, ["丙。"], (1, 2), last=True), page(1, ["甲。"], (2, 3)), page(2, ["乙。"], (1, 3))]
     whole = [is_whole(store.add(p)) for p in arrivals]
     assert whole == [False, False, True]
-    article = build_article(store.pop(f"{U}_1.html"))
+    article = build_article(store.take(f"{U}_1.html"))
     assert article.text == "甲。\n乙。\n丙。"
     assert article.page_count == 3 and article.complete and article.missing_pages == []
     assert article.page_urls == [f"{U}_1.html", f"{U}_2.html", f"{U}_3.html"]
@@ -83,6 +83,16 @@ def test_pages_waiting_on_disk_survive_the_process(tmp_path):
     resumed = DiskPageStore(tmp_path / "merge.sqlite")  # the crawl resumed with the same JOBDIR
     assert resumed.article_urls() == [f"{U}_1.html"]
     assert is_whole(resumed.add(page(2, ["乙。"], (1, 3))))
-    article = build_article(resumed.pop(f"{U}_1.html"))
+    article = build_article(resumed.take(f"{U}_1.html"))
     assert article.text == "甲。\n乙。\n丙。" and article.complete
     assert resumed.was_written(f"{U}_1.html") and resumed.article_urls() == []
+    resumed.close()
+
+    # Killed before the article reached the feed: the next part of the crawl has its pages again.
+    again = DiskPageStore(tmp_path / "merge.sqlite")
+    assert again.article_urls() == [f"{U}_1.html"] and not again.was_written(f"{U}_1.html")
+    assert build_article(again.take(f"{U}_1.html")).text == "甲。\n乙。\n丙。"
+    again.written(f"{U}_1.html")
+    again.close()
+    last = DiskPageStore(tmp_path / "merge.sqlite")
+    assert last.article_urls() == [] and last.was_written(f"{U}_1.html")

@@ -99,14 +99,15 @@ def write_page(root: Path, url: str, body: str | bytes) -> None:
     path.write_bytes(body.encode("utf-8") if isinstance(body, str) else body)
 
 
-def _article_pages(article: Article, lines, titles, rng: random.Random) -> tuple[list[str], str, str]:
+def _article_pages(article: Article, lines, titles, rng: random.Random,
+                   page_bytes: tuple[int, int]) -> tuple[list[str], str, str]:
     """The HTML of each page of an article, its title and its expected clean text."""
     title_annotated, title_clean = titles[article.number % len(titles)]
     suffix = f"（{article.number}）"
     pages, expected, carry = [], [], ""
     position = rng.randrange(len(lines))
     for page in range(1, article.pages + 1):
-        size, body = rng.randrange(9000, 15000), []
+        size, body = rng.randrange(*page_bytes), []
         if carry:
             body.append(carry)
             carry = ""
@@ -140,7 +141,8 @@ def listing_url(number: int) -> str:
     return "/" if number == 1 else f"/news/list_{number}.html"
 
 
-def generate(root: Path, articles: int, pages: int, per_listing: int = 20, seed: int = 0) -> int:
+def generate(root: Path, articles: int, pages: int, per_listing: int = 20, seed: int = 0,
+             page_bytes: tuple[int, int] = (9000, 15000)) -> int:
     """Write a site of ``articles`` × ``pages`` pages under ``root/<HOST>``; return the number of pages."""
     lines = seed_lines()
     titles = [(a, c) for a, c in lines if 8 <= len(c) <= 30 and not c.startswith("作者")]
@@ -152,7 +154,8 @@ def generate(root: Path, articles: int, pages: int, per_listing: int = 20, seed:
             entries = []
             for number in range((listing - 1) * per_listing, min(articles, listing * per_listing)):
                 article = Article(number, pages)
-                html_pages, title, text = _article_pages(article, lines, titles, random.Random(seed * 7919 + number))
+                html_pages, title, text = _article_pages(article, lines, titles, random.Random(seed * 7919 + number),
+                                                         page_bytes)
                 for page, body in enumerate(html_pages, 1):
                     write_page(root, article.url(page), body)
                 write_page(root, f"/uploads/allimg/{10000 + number}.jpg", IMAGE)

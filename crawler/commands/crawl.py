@@ -1,0 +1,126 @@
+"""``scrapy crawl``, as Scrapy runs it, with its arguments checked first and an exit status cron can trust.
+
+Bad arguments and settings stop the run before any request, with one line
+naming the argument, the value given and the values allowed (exit status 2,
+as Scrapy's own usage errors). After the crawl, the exit status is 1, with one
+last log line saying why, when the start page could not be fetched, no page
+was fetched at all, a feed could not be written, or any error was logged (a
+bug must not pass for a good run; a page that failed after its retries is
+not one: it is recorded missing in its article). Otherwise it is 0, also for a run with
+incomplete articles and for a run stopped with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.exceptions import UsageError
+from scrapy.utils.misc import load_object
+
+from ..merge import PageStore
+from ..storage import StorageError, describe_storage
+
+logger = logging.getLogger(__name__)
+SCRIPTS = ("traditional", "simplified")
+
+
+class Command(ScrapyCrawl):
+    def run(self, args: list[str], opts) -> None:
+        if len(args) != 1:
+            super().run(args, opts)
+            return
+        try:
+            check_arguments(opts.spargs, self.settings)
+        except ValueError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        reasons = failure_reasons(crawler.stats.get_stats())
+        if self.crawler_process.bootstrap_failed:
+            reasons.append("the crawl could not start")
+        if reasons:
+            self.exitcode = 1
+            logger.error("Exit status 1: %s", "; ".join(reasons))
+
+
+def check_arguments(spargs: dict, settings) -> None:
+    """Check the spider arguments and the settings a user gives; ValueError with one line when one is wrong.
+
+    A replay's source is read here, before anything else: its start URL fills
+    in a missing ``-a start_url``.
+    """
+    start_url = spargs.get("start_url")
+    if start_url is not None and (not urlsplit(start_url).hostname
+                                  or urlsplit(start_url).scheme not in ("http", "https")):
+        raise ValueError(f"-a start_url={start_url}: not an absolute http(s) URL (such as http://www.xiangtianlong.com/)")
+    recheck = spargs.get("recheck")
+    if recheck is not None and recheck not in ("first", "all"):
+        raise ValueError(f"-a recheck={recheck}: must be first or all")
+    script = settings.get("CHINESE_SCRIPT")
+    if script not in SCRIPTS:
+        raise ValueError(f"-s CHINESE_SCRIPT={script}: must be {' or '.join(SCRIPTS)}")
+    store = settings.get("MERGE_STORE")
+    if store:
+        try:
+            store_class = load_object(store)
+        except (ImportError, ValueError, NameError, AttributeError) as exc:
+            raise ValueError(f"-s MERGE_STORE={store}: cannot be imported ({exc})") from None
+        if not (isinstance(store_class, type) and issubclass(store_class, PageStore)):
+            raise ValueError(f"-s MERGE_STORE={store}: not a PageStore class (crawler.merge.MemoryPageStore, "
+                             "crawler.merge.DiskPageStore)")
+    for feed in settings.getdict("FEEDS") or ([settings["DEFAULT_FEED"]] if settings.get("DEFAULT_FEED") else []):
+        check_writable(str(feed))
+    replay = spargs.get("replay", settings.get("REPLAY_SOURCE"))
+    if replay is None:
+        return
+    name = "-a replay" if "replay" in spargs else "-s REPLAY_SOURCE"
+    if not replay:
+        raise ValueError(f"{name}= is empty: give a folder of saved pages or a WARC file")
+    try:
+        saved = describe_storage(replay)
+    except StorageError as exc:
+        raise ValueError(f"{name}={replay}: {exc}") from None
+    if start_url is None:
+        if saved.start_url is None:
+            raise ValueError(f"{name}={replay}: the saved site does not say where its crawl started; "
+                             f"give -a start_url= on one of its hosts: {', '.join(saved.hosts)}")
+        spargs["start_url"] = saved.start_url
+    elif (urlsplit(start_url).netloc or "").lower() not in saved.hosts:
+        raise ValueError(f"-a start_url={start_url}: its host is not in the saved site {replay}, "
+                         f"which holds {', '.join(saved.hosts)}")
+
+
+def check_writable(feed: str) -> None:
+    """A feed to a local file must be writable where it goes; ValueError if not.
+
+    Its folder is made now (the feed would make it anyway) and a scratch file tried in it.
+    """
+    if feed == "-" or ("://" in feed and not feed.startswith("file://")):
+        return  # stdout, S3, FTP…: their storage says so itself
+    folder = Path(feed.removeprefix("file://")).parent
+    if "%(" in str(folder):
+        return  # named per run; made when the run starts
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as exc:
+        raise ValueError(f"feed {feed}: cannot be written there ({exc.strerror or exc})") from None
+
+
+def failure_reasons(stats: dict) -> list[str]:
+    """Why a finished crawl failed, from its stats: empty when it did its job."""
+    reasons = []
+    if stats.get("pages/failed_start"):
+        reasons.append("the start page could not be fetched")
+    elif not stats.get("pages/fetched"):
+        reasons.append("no page was fetched")
+    if any(key.startswith("feedexport/failed_count") for key in stats):
+        reasons.append("a feed could not be written")
+    if stats.get("errors/logged"):
+        reasons.append(f"{stats['errors/logged']} errors were logged (see above)")
+    return reasons
