@@ -151,9 +151,20 @@ def test_a_record_that_cannot_be_decoded_is_a_missing_page(mirrored, tmp_path):
     assert "decompress" in failed.lower() or "gzip" in failed.lower(), failed
 
 
-def test_a_start_page_that_fails_for_good_exits_non_zero(tmp_path):
-    run = scrapy_crawl(tmp_path, "-a", f"replay={FIXTURE_SITE}", "-a", f"start_url={SITE_URL}/no-such-page.html",
-                       "-O", str(tmp_path / "out.jsonl"))
+class BrokenServer(ReplicaServer):
+    """A server that answers 500 to everything, for good."""
+
+    async def handle(self, writer, method, target, headers) -> bool:
+        return await self.send(writer, 500, {"Content-Type": "text/html"}, b"broken")
+
+
+def test_a_start_page_that_answers_500_for_good_exits_non_zero(tmp_path):
+    server = BrokenServer(FIXTURE_SITE)
+    base = server.start()
+    try:
+        run = scrapy_crawl(tmp_path, "-a", f"start_url={base}/", "-O", str(tmp_path / "out.jsonl"))
+    finally:
+        server.stop()
     assert run.returncode == 1
     assert run.stderr.splitlines()[-1].endswith("ERROR: Exit status 1: the start page could not be fetched")
 
