@@ -17,13 +17,13 @@ from functools import cache, lru_cache
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
 os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
 
-from opencc import OpenCC
 from pypinyin.contrib.tone_convert import to_normal
 from pypinyin.pinyin_dict import pinyin_dict
 
 from .pagebar import is_page_bar
+from .script import to_simplified
 
-__all__ = ["clean_text", "is_boilerplate", "strip_disclaimer", "strip_pinyin", "to_simplified"]
+__all__ = ["boilerplate_counts", "clean_text", "is_boilerplate", "strip_disclaimer", "strip_pinyin"]
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 TONED_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -33,11 +33,6 @@ SYLLABLE = f"[a-zü{TONED_LETTERS}]+"
 # All the groups are taken at once so that "字(zì)(zì)" is cleaned in one pass
 # (strip_pinyin stays idempotent).
 _ANNOTATED = re.compile(f"[{HAN}](?:\\({SYLLABLE}\\))+")
-
-@cache
-def _t2s() -> OpenCC:
-    return OpenCC("t2s")
-
 
 def _toneless(syllable: str) -> str:
     return to_normal(syllable, v_to_u=True)
@@ -101,7 +96,7 @@ def _phrase_pattern(phrase: str) -> str:
         elif char == " ":
             parts.append(r"\s*")
         elif re.match(f"[{HAN}]", char):
-            variants = "".join(sorted({char, _t2s().convert(char)}))
+            variants = "".join(sorted({char, to_simplified(char)}))
             parts.append(f"[{variants}](?:\\({SYLLABLE}\\))?")
         else:
             parts.append(re.escape(char))
@@ -118,6 +113,15 @@ _TRAILING_BOILERPLATE = re.compile(
     f"[ \\t\u3000\xa0]*{_BOILERPLATE}(?:[ \\t\u3000\xa0]*{_BOILERPLATE})*[ \\t\u3000\xa0]*$",
     re.MULTILINE,
 )
+
+
+_SOURCE_LINES = re.compile(_SOURCE_LINE)
+_DISCLAIMERS = re.compile(_DISCLAIMER)
+
+
+def boilerplate_counts(text: str) -> tuple[int, int]:
+    """How many source lines and disclaimers, in their known words, ``text`` holds."""
+    return len(_SOURCE_LINES.findall(text)), len(_DISCLAIMERS.findall(text))
 
 
 def strip_disclaimer(text: str) -> str:
@@ -157,26 +161,28 @@ def clean_text(text: str) -> str:
     return "\n".join(p for p in paragraphs if p and not is_page_bar(p))
 
 
-def to_simplified(text: str) -> str:
-    """Convert Traditional to Simplified script with OpenCC's t2s table."""
-    return _t2s().convert(text)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m crawler.cleaning",
         description="Clean text saved from 家鄉網: strip pinyin readings, the source line and the disclaimer.",
     )
-    parser.add_argument("file", nargs="?", help="UTF-8 text file (default: standard input)")
+    parser.add_argument("file", nargs="?", help="UTF-8 text file, or with --check an articles.jsonl (default: stdin)")
     parser.add_argument(
         "--simplified", action="store_true", help="also convert to Simplified script (OpenCC t2s)"
     )
+    parser.add_argument("--check", action="store_true",
+                        help="print what cleaning removes and what it keeps that looks like a reading, not the text")
     args = parser.parse_args(argv)
     if args.file:
         with open(args.file, encoding="utf-8") as f:
             text = f.read()
     else:
         text = sys.stdin.read()
+    if args.check:
+        from .drift import check_report
+
+        sys.stdout.write(check_report(text, args.file or "-"))
+        return 0
     text = clean_text(text)
     if args.simplified:
         text = to_simplified(text)

@@ -13,16 +13,20 @@ from scrapy.exceptions import DontCloseSpider, DropItem, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler, load_object
 
-from .cleaning import clean_text, strip_pinyin, to_simplified
+from .cleaning import clean_text, strip_pinyin
+from .drift import measure
 from .items import ArticleItem, PageItem
 from .merge import PageStore, build_article, default_store, is_whole
+from .script import to_simplified
+from .signals import text_drift
 
 # Asked for on spider_idle to write the articles still waiting: a data: URL needs no network.
 FLUSH_URL = "data:,waiting-articles"
 
 
 class CleanPipeline:
-    """Strip pinyin readings, the source line, the disclaimer and page-bar lines from a page."""
+    """Strip pinyin readings, the source line, the disclaimer and page-bar lines from a page; count what went,
+    and what stayed that looks like a reading (crawler.drift)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -42,8 +46,18 @@ class CleanPipeline:
         content.title = clean_text(content.title)
         content.author = strip_pinyin(content.author) if content.author else content.author
         content.paragraphs = text.split("\n") if text else []
-        # Each reading is one "(…)" group; the text's own parentheses stay.
-        self.stats.inc_value("cleaning/readings_stripped", raw.count("(") - text.count("("))
+        drift = measure(raw, text)
+        self.stats.inc_value("cleaning/readings_stripped", drift.readings_stripped)
+        self.stats.inc_value("cleaning/source_lines", drift.source_lines)
+        self.stats.inc_value("cleaning/disclaimers", drift.disclaimers)
+        self.stats.inc_value("cleaning/suspected_readings", len(drift.suspects))
+        self.stats.inc_value("cleaning/pages", 1)
+        missing = [name for name, count in (("source line", drift.source_lines), ("disclaimer", drift.disclaimers))
+                   if not count]
+        for name in missing:
+            self.stats.inc_value(f"cleaning/pages_without_{name.replace(' ', '_')}")
+        if drift.suspects or missing:
+            self.crawler.signals.send_catch_log(text_drift, url=page["url"], suspects=drift.suspects, missing=missing)
         if not content.paragraphs and not content.images:
             # Never an empty page in a "complete" article: it is missing, and says why.
             page["failed"] = "no text left after cleaning" if raw else "no text found on the page"

@@ -16,12 +16,15 @@ from twisted.internet import task
 
 from .items import ArticleItem
 from .parsing import ARTICLE, OTHER
-from .signals import page_classified
+from .signals import page_classified, text_drift
 from .walk import ITEM
 
 _STATUSES = ("new", "changed", "completed", "unchanged")
 SAMPLES = 5  # URLs shown for each kind of surprise
 MOSTLY_OTHER = 0.5  # share of "other" pages that means the markup is not understood
+SUSPECT_SHARE = 0.02  # kept reading-like syllables, against readings stripped, that mean the format drifted
+MIN_SUSPECTS = 3
+MOSTLY_WITHOUT = 0.5  # share of article pages without the source line or the disclaimer the site always has
 # Errors these log are a site's failures the crawl records (a page missing in its article), not bugs.
 EXPECTED_ERRORS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt")
 
@@ -51,6 +54,8 @@ class RunSummary:
         self.incomplete: list[tuple[str, list[int]]] = []
         self.other_pages: list[str] = []
         self.items_not_articles: list[tuple[str, str]] = []
+        self.suspects: list[str] = []
+        self.without: dict[str, list[str]] = {"source line": [], "disclaimer": []}
         self._task: task.LoopingCall | None = None
         self._errors = _ErrorCounter(crawler.stats)
 
@@ -64,6 +69,7 @@ class RunSummary:
         crawler.signals.connect(summary.item_scraped, signals.item_scraped)
         crawler.signals.connect(summary.item_dropped, signals.item_dropped)
         crawler.signals.connect(summary.page_classified, page_classified)
+        crawler.signals.connect(summary.text_drift, text_drift)
         crawler.signals.connect(summary.spider_closed, signals.spider_closed)
         return summary
 
@@ -79,6 +85,12 @@ class RunSummary:
             self.stats.inc_value("summary/items_not_articles")
             if len(self.items_not_articles) < SAMPLES:
                 self.items_not_articles.append((url, kind))
+
+    def text_drift(self, url: str, suspects: list[str], missing: list[str]):
+        self.suspects += [f"{url}: {snippet}" for snippet in suspects][: SAMPLES - len(self.suspects)]
+        for name in missing:
+            if len(self.without[name]) < SAMPLES:
+                self.without[name].append(url)
 
     def item_scraped(self, item):
         if isinstance(item, ArticleItem):
@@ -134,12 +146,33 @@ class RunSummary:
                 f"WARNING: {get('pages/other', 0)} of {fetched} pages read as neither article nor listing. "
                 "The site's markup may have changed; check one with `python -m crawler.explain URL`."
             )
+        warnings += self._drift_warnings()
         not_articles = get("summary/items_not_articles", 0)
         if not_articles and not_articles >= MOSTLY_OTHER * get("links/items", 0):
             warnings.append(
                 f"WARNING: {not_articles} of {get('links/items', 0)} links taken from listings as articles were "
                 "not article pages. Set ARTICLE_LINK_SELECTOR, or check with `python -m crawler.explain URL`."
             )
+        return warnings
+
+    def _drift_warnings(self) -> list[str]:
+        get = self.stats.get_value
+        warnings = []
+        suspected, stripped = get("cleaning/suspected_readings", 0), get("cleaning/readings_stripped", 0)
+        if suspected >= MIN_SUSPECTS and suspected > SUSPECT_SHARE * stripped:
+            warnings.append(
+                f"WARNING: the text's format may have drifted: {suspected} syllables that look like pinyin readings "
+                f"were kept (against {stripped} readings stripped), e.g. " + "; ".join(self.suspects) + ". Nothing "
+                "was removed on suspicion: check a page with `python -m crawler.cleaning --check FILE`."
+            )
+        pages = get("cleaning/pages", 0)
+        for name, urls in self.without.items():
+            without = get(f"cleaning/pages_without_{name.replace(' ', '_')}", 0)
+            if pages >= 4 and without >= MOSTLY_WITHOUT * pages:
+                warnings.append(
+                    f"WARNING: {without} of {pages} article pages have no {name} in its known words: the site may "
+                    f"have reworded it, and it stays in the text (e.g. {', '.join(urls)})."
+                )
         return warnings
 
     def spider_closed(self, spider, reason):

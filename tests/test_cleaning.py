@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.cleaning import clean_text, strip_disclaimer, strip_pinyin, to_simplified
+from crawler.cleaning import clean_text, strip_disclaimer, strip_pinyin
 from crawler.pagebar import is_page_bar
+from crawler.script import to_simplified
 
 from .conftest import ROOT
 

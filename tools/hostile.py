@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from .replica import HOST, PAGE_FOOT, PAGE_HEAD, page_bar, seed_lines, write_page
+from .replica import DISCLAIMER, HOST, PAGE_FOOT, PAGE_HEAD, SOURCE_LINE, page_bar, seed_lines, write_page
 from .server import ReplicaServer, serve_until_interrupted
 
 TRAP = "/hostile/trap_{}.html"
@@ -39,7 +39,7 @@ def _page(title: str, paragraphs: list[str], bar: str = "", charset: str = "utf-
         head = changed(head, "charset=utf-8", f"charset={charset}")
     else:
         head = changed(head, '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n', "")
-    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    body = "\n".join(f"<p>{p}</p>" for p in [*paragraphs, SOURCE_LINE, DISCLAIMER])
     return (head + f'<div class="title"><h1>{title}</h1></div>\n<div class="content">\n{body}\n{bar}\n</div>\n'
             + PAGE_FOOT)
 

@@ -3,8 +3,8 @@
 On one generated replica of the site, in one run, it measures pages per
 second, CPU seconds per 1,000 pages and peak RSS of: the replica server alone,
 a bare Scrapy spider following the same links (the baseline), the full crawl
-over HTTP on 127.0.0.1, and the full crawl by replay from disk; then the
-throughput of the cleaning functions. It ends with the ratios. A script, not a
+over HTTP on 127.0.0.1, the full crawl by replay from disk, and that replay
+with CHINESE_SCRIPT=simplified; then the throughput of the cleaning functions. It ends with the ratios. A script, not a
 test: the machine is shared and noisy, so read the ratios, measured in the
 same run, rather than the absolute figures.
 """
@@ -24,7 +24,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.cleaning import clean_text, strip_pinyin, to_simplified
+from opencc import OpenCC
+
+from crawler.cleaning import clean_text, strip_pinyin
+from crawler.script import to_simplified
 
 from ..replica import FIXTURES, HOST, generate, text_digest
 from .common import CRAWL_SETTINGS, Run, measure_process, served
@@ -132,6 +135,12 @@ def main(argv: list[str] | None = None) -> None:
             [*scrapy, "crawl", "hometown", "-a", f"replay={site}", "-O", str(work / "replay.jsonl"), *settings],
             work / "replay.log",
         ))
+        runs.append(measure_process(
+            "replay, simplified script",
+            [*scrapy, "crawl", "hometown", "-a", f"replay={site}", "-O", str(work / "simplified.jsonl"), *settings,
+             "-s", "CHINESE_SCRIPT=simplified"],
+            work / "simplified.log",
+        ))
 
     print(f"\n{'run':<28}{'pages':>7}{'wall s':>8}{'pages/s':>9}{'CPU s/1k':>9}{'RSS MB':>9}")
     for run in runs:
@@ -142,20 +151,22 @@ def main(argv: list[str] | None = None) -> None:
     page = (FIXTURES / "seed-page.txt").read_text(encoding="utf-8")
     text = page * max(1, round(args.mb * 1e6 / len(page.encode("utf-8"))))
     small = page * max(1, round(args.mb * 1e5 / len(page.encode("utf-8"))))  # OpenCC is slow: a tenth will do
-    print(f"\n{'cleaning (seed page repeated)':<32}{'MB/s':>8}")
+    print(f"\n{'cleaning (seed page repeated)':<36}{'MB/s':>8}")
     for name, function, sample in (
         ("strip_pinyin", strip_pinyin, text),
         ("clean_text", clean_text, text),
-        ("to_simplified (OpenCC t2s)", to_simplified, small),
+        ("to_simplified", to_simplified, text),
+        ("OpenCC('t2s').convert (reference)", OpenCC("t2s").convert, small),
     ):
-        print(f"{name:<32}{throughput(function, sample):>8.1f}")
+        print(f"{name:<36}{throughput(function, sample):>8.1f}")
 
-    baseline, full, replay = runs[1:]
+    baseline, full, replay, simplified = runs[1:]
     if not args.keep:
         shutil.rmtree(work)
     print(f"\nfull/baseline peak RSS: {full.rss_mb / baseline.rss_mb:.2f}")
     print(f"full/baseline pages/s: {full.pages_per_second / baseline.pages_per_second:.2f}")
     print(f"replay/full pages/s: {replay.pages_per_second / full.pages_per_second:.2f}")
+    print(f"simplified replay / default replay time: {simplified.seconds / replay.seconds:.2f}")
 
 
 if __name__ == "__main__":
