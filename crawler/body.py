@@ -9,13 +9,13 @@ body is the best-scored block, with the siblings that hold a fair share too.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .cleaning import is_boilerplate
-from .links import inside_any
-from .markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, select, text_of
+from .markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, select, text_of, under
 
 _PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "blockquote", "pre", "figcaption",
                              "caption", "address"})
@@ -27,8 +27,9 @@ _SIBLING_SHARE = 0.3  # a sibling block with this share of the best block's pros
 _BYLINE_MAX_CHARS = 160
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
+    """A text of the page's prose, with what is known of it."""
+
     owner: object
     text: str
     byline: bool  # a date or a signature, not prose
@@ -44,37 +45,55 @@ class Prose:
     """
 
     def __init__(self, body, texts: list[tuple[object, str]], excluded: set):
-        excluded = excluded | set(body.iter("a"))  # link text is not prose
-        self.scores: dict[object, float] = defaultdict(float)
-        self.texts: list[Text] = []
-        memo: dict[object, bool] = {}
-        leaf_memo: dict[object, bool] = {}
-        self.images = [img for img in body.iter("img") if not inside_any(img, excluded, memo)]
-        for owner, text in texts:
+        self._texts = texts
+        self._excluded = under([*excluded, *body.iter("a")])  # link text is not prose
+        self._facts: dict[int, Text | None] = {}  # index in texts -> what the text is, once asked
+        self._within: dict[tuple, list[Text]] = {}
+        self.images = [img for img in body.iter("img") if img not in self._excluded]
+
+    def _text(self, index: int) -> Text | None:
+        """The index-th text of the page as prose, or None when it is none (empty, excluded, boilerplate)."""
+        if index not in self._facts:
+            owner, text = self._texts[index]
             text = text.strip()
-            if not text or inside_any(owner, excluded, memo) or is_boilerplate(text):
+            if not text or owner in self._excluded or is_boilerplate(text):
+                self._facts[index] = None
+            else:
+                self._facts[index] = Text(owner, text, is_byline(text), len(SENTENCE_MARKS.findall(text)))
+        return self._facts[index]
+
+    def within(self, blocks) -> list[Text]:
+        """The prose texts under any of ``blocks``, in page order."""
+        key = tuple(blocks)
+        if key not in self._within:
+            inside = under(blocks)
+            found = (self._text(i) for i, (owner, _) in enumerate(self._texts) if owner in inside)
+            self._within[key] = [t for t in found if t is not None]
+        return self._within[key]
+
+    @functools.cached_property
+    def scores(self) -> dict[object, float]:
+        """Each block's score: its paragraphs' prose in full, and half of that of the blocks just under it."""
+        scores: dict[object, float] = defaultdict(float)
+        leaf_memo: dict[object, bool] = {}
+        for index in range(len(self._texts)):
+            found = self._text(index)
+            if found is None:
                 continue
-            found = Text(owner, text, is_byline(text), len(SENTENCE_MARKS.findall(text)))
-            self.texts.append(found)
-            block = owner
+            block = found.owner
             while block.tag in INLINE_TAGS and block.getparent() is not None:
                 block = block.getparent()
-            score = len(text) + 3 * found.marks
+            score = len(found.text) + 3 * found.marks
             if found.byline:
                 score /= 5  # a byline beside the text must not draw the body to itself
             if block.tag in _PARAGRAPH_TAGS or _single_paragraph(block, leaf_memo):
                 holder = block.getparent() if block.getparent() is not None else block
             else:
                 holder = block
-            self.scores[holder] += score
+            scores[holder] += score
             if holder.getparent() is not None:
-                self.scores[holder.getparent()] += score / 2
-
-    def within(self, blocks) -> list[Text]:
-        """The texts under any of ``blocks``, in page order."""
-        memo: dict[object, bool] = {}
-        roots = set(blocks)
-        return [t for t in self.texts if inside_any(t.owner, roots, memo)]
+                scores[holder.getparent()] += score / 2
+        return scores
 
     def first_sentence(self, block):
         """The element owning the first text under ``block`` that reads as a sentence of prose."""
@@ -103,6 +122,7 @@ def is_byline(text: str) -> bool:
     """A short dated or signed line that is not a sentence: the byline, not prose."""
     return (
         len(text) <= _BYLINE_MAX_CHARS
+        and not text.isspace()
         and bool(DATE.search(text) or _BYLINE_WORDS.search(text))
         and not (_SENTENCE_END.search(text) and len(text) > 60)
     )

@@ -39,8 +39,10 @@ class Drift:
 def suspects(cleaned: str) -> list[str]:
     """Snippets of ``cleaned`` around a kept reading-like syllable: toned (by mark or number), or a reading of its
     character written in another form (full-width parentheses, a space, a capital)."""
-    found = []
-    for match in _LOOKS_LIKE_READING.finditer(cleaned):
+    found: list[str] = []
+    # Matched where a parenthesis opens, not tried at every character of the text.
+    opens = [i for paren in "(（" for i in _positions(cleaned, paren) if i > 0]
+    for match in filter(None, (_LOOKS_LIKE_READING.match(cleaned, i - 1) for i in sorted(opens))):
         char, opening, before, syllable, number, after, closing = match.groups()
         plain = to_normal(syllable.lower(), v_to_u=True)
         toned = bool(number) or plain != syllable.lower()
@@ -48,6 +50,15 @@ def suspects(cleaned: str) -> list[str]:
         if toned or (other_form and is_reading(char, plain)):
             start, end = max(0, match.start() - SNIPPET), min(len(cleaned), match.end() + SNIPPET)
             found.append(cleaned[start:end].replace("\n", " "))
+    return found
+
+
+def _positions(text: str, char: str) -> list[int]:
+    """Where ``char`` stands in ``text``."""
+    found, at = [], text.find(char)
+    while at >= 0:
+        found.append(at)
+        at = text.find(char, at + 1)
     return found
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .markup import BLOCK_TAGS, SKIP_TAGS, block_of, is_element, normalize, text_of, tokens
+from .markup import BLOCK_TAGS, SKIP_TAGS, block_of, is_element, normalize, text_of, tokens, under
 
 NAV_TAGS = frozenset({"nav", "header", "footer", "aside"})
 NAV_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "search"})
@@ -91,7 +91,7 @@ def nav_roots(body, texts: list[tuple[object, str]]) -> set[object]:
         if (el.get("role") or "").lower() in NAV_ROLES or NAV_TOKENS.intersection(tokens(el)):
             roots.add(el)
     for owner, text in texts:
-        if len(text) <= 40 and NAV_HEADING.search(text) and len(words := normalize(text)) <= 12:
+        if len(text) <= 40 and not text.isspace() and NAV_HEADING.search(text) and len(words := normalize(text)) <= 12:
             box = _headed_box(owner, words)
             if box is not None:
                 roots.add(box)
@@ -219,7 +219,7 @@ def _not_an_article(url: str, page_url: str) -> str | None:
 
 def _list_items(body, candidates: list, report: PageLinks, found: dict[str, Item]) -> None:
     """The links that are items of lists, into ``found``; the others into ``report.skipped``."""
-    memo: dict[object, bool] = {}
+    nav = under(report.nav_roots)
     blocks: dict[object, tuple[list[str], dict[object, int]]] = {}
     texts = {anchor: text_of(anchor) for anchor, _ in candidates}
 
@@ -233,7 +233,7 @@ def _list_items(body, candidates: list, report: PageLinks, found: dict[str, Item
     groups: dict[tuple, list] = defaultdict(list)
     for anchor, url in candidates:
         beside = _DECORATION.sub("", DATE.sub("", line_of(anchor).replace(texts[anchor], "", 1)))
-        if inside_any(anchor, report.nav_roots, memo):
+        if anchor in nav:
             report.skipped.append((url, NAVIGATION))
         elif len(beside) > MAX_BESIDE:
             report.skipped.append((url, RUNNING_TEXT))
@@ -272,14 +272,6 @@ def _list_items(body, candidates: list, report: PageLinks, found: dict[str, Item
                     report.item_rows.append(row if row is not None else anchor)
                 else:
                     report.skipped.append((url, LONE))
-
-
-def inside_any(el, roots: set, memo: dict) -> bool:
-    """Whether ``el`` is one of ``roots`` or inside one."""
-    if el not in memo:
-        parent = el.getparent()
-        memo[el] = el in roots or (parent is not None and inside_any(parent, roots, memo))
-    return memo[el]
 
 
 def _title(anchor) -> str:

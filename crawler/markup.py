@@ -60,6 +60,11 @@ def own_texts(root) -> list[tuple[object, str]]:
     return out
 
 
+def under(roots) -> set:
+    """Every element (and comment) in the subtrees of ``roots``: membership is then a set lookup."""
+    return {el for root in roots for el in root.iter()}
+
+
 def inside(el, tag: str) -> bool:
     """Whether ``el`` is a ``tag`` element or inside one."""
     return el.tag == tag or any(a.tag == tag for a in el.iterancestors())

@@ -1,8 +1,9 @@
 """The crawler's own signals, beside Scrapy's."""
 
-#: Sent by the spider for every page it parsed, with ``url``, ``kind`` (article,
-#: listing or other) and ``role`` (why it was fetched: item, article page,
-#: listing page or link). The run summary counts and samples them.
+#: Sent by the spider for a page that is other, or that a listing gave as an
+#: article but is not one, with ``url``, ``kind`` (article, listing or other)
+#: and ``role`` (why it was fetched: item, article page, listing page or link).
+#: The run summary shows the first few (the counts are in the stats).
 page_classified = object()
 
 #: Sent by the cleaning pipeline for a page whose text looks drifted from the

@@ -11,11 +11,19 @@ from w3lib.url import canonicalize_url as _canonicalize_url
 canonicalize_url = functools.lru_cache(maxsize=4096)(_canonicalize_url)
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=1024)
+def _origin(base: str) -> str:
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def absolute_url(base: str, href: str) -> str | None:
     """``href`` made absolute against ``base``, without its fragment; None when it is no URL at all."""
+    href = href.strip()
+    if href.startswith("/") and not href.startswith("//") and "/." not in href and "\\" not in href:
+        return _origin(base) + href.split("#")[0]  # the common case, as urljoin gives it, without its cost
     try:
-        return urljoin(base, href.strip()).split("#")[0]
+        return urljoin(base, href).split("#")[0]
     except ValueError:  # "http://[" and the like
         return None
 

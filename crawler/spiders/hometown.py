@@ -12,7 +12,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ..items import PageItem
-from ..parsing import ARTICLE, LISTING, Extraction, ParsedPage, parse_page
+from ..parsing import ARTICLE, LISTING, OTHER, Extraction, ParsedPage, parse_page
 from ..signals import page_classified
 from ..site import site_domain
 from ..state import UNCHANGED_FLAG
@@ -119,7 +119,9 @@ class HometownSpider(scrapy.Spider):
             return
         stats.inc_value("pages/fetched")
         stats.inc_value(f"pages/{page.kind}")
-        self.crawler.signals.send_catch_log(page_classified, url=page.url, kind=page.kind, role=trail.role)
+        if page.kind == OTHER or (trail.role == ITEM and page.kind != ARTICLE):
+            # The surprises, for the run summary to show (counts are in the stats).
+            self.crawler.signals.send_catch_log(page_classified, url=page.url, kind=page.kind, role=trail.role)
         if page.kind == ARTICLE:
             yield from self._article_page(page, trail)
         else:
