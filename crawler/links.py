@@ -65,6 +65,7 @@ class Item:
     title: str
     dated: bool = False
     intro: bool = False
+    date: str | None = None  # as the row shows it (2024-03-05, 03-05…)
 
 
 @dataclass
@@ -193,7 +194,7 @@ def analyse_links(
         _list_items(body, candidates, report, found)
     # A picture's item takes its title from a caption linking the same article.
     captions = {url: _title(anchor) for anchor, url in reversed(candidates) if text_of(anchor)}
-    report.items = [item if item.title else Item(item.url, captions.get(item.url, ""), item.dated, item.intro)
+    report.items = [item if item.title else Item(item.url, captions.get(item.url, ""), item.dated, item.intro, item.date)
                     for item in found.values()]
     # Each link once, with the first reason it was skipped for.
     skipped: dict[str, str] = {}
@@ -258,17 +259,17 @@ def _list_items(body, candidates: list, report: PageLinks, found: dict[str, Item
             rest = row_text
             for anchor, _ in row_members:
                 rest = rest.replace(texts[anchor], "", 1)
-            dated = bool(DATE.search(row_text))
+            date = DATE.search(row_text)
             intro = len(_DECORATION.sub("", DATE.sub("", rest))) >= MIN_INTRO
             for anchor, url in row_members:
                 picture = not texts[anchor] and anchor.find(".//img") is not None
                 if in_rows[url] > 1 and len({u for _, u in row_members}) > 1:
                     report.skipped.append((url, REPEATED))
-                elif len(urls) > 1 or dated or picture or intro:
+                elif len(urls) > 1 or date or picture or intro:
                     title = _title(anchor)
                     previous = found.get(url)
                     if previous is None or (not previous.title and title):
-                        found[url] = Item(url, title, dated, intro)
+                        found[url] = Item(url, title, bool(date), intro, date.group() if date else None)
                     report.item_rows.append(row if row is not None else anchor)
                 else:
                     report.skipped.append((url, LONE))

@@ -46,7 +46,7 @@ ITEM_PIPELINES = {
     "crawler.mirror.RequisitesPipeline": 350,
     "crawler.pipelines.MergePagesPipeline": 500,
     "crawler.pipelines.ConvertScriptPipeline": 600,
-    "crawler.state.IncrementalPipeline": 700,
+    "crawler.incremental.IncrementalPipeline": 700,
 }
 
 # Outputs of one response (a page item and the links to follow, about a dozen)
@@ -70,7 +70,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.redirect.SiteRedirectMiddleware": 600,
     # After decompression (590) and retries (550): each page once, as meant. The
     # incremental check sits there too: it hashes the page as the server meant it.
-    "crawler.state.IncrementalMiddleware": 545,
+    "crawler.incremental.IncrementalMiddleware": 545,
     "crawler.mirror.MirrorMiddleware": 540,
     # Next to the downloader: every response as received, retries and redirects too.
     "crawler.mirror.WarcMiddleware": 950,
@@ -102,9 +102,17 @@ FEED_STORAGES = {"": "crawler.feeds.UnbufferedFileFeedStorage", "file": "crawler
 # is the spider's name). A run then emits only new, changed and newly complete
 # articles. Empty: off. Off by default under -a replay.
 STATE_FILE = "output/%(name)s-state.sqlite"
-# How known complete articles are re-checked: "first" through their first page
-# (a conditional request, or its hash), "all" by fetching every page (-a recheck=).
-RECHECK = "first"
+# How a scheduled re-run goes (-a recheck=): "due" walks listings newest first
+# and stops after LISTING_STOP_AFTER pages of known articles, and re-checks a
+# known article (through its first page: a conditional request, or its hash)
+# when its listing shows a change or its last check is older than RECHECK_AFTER;
+# "first" walks every listing page and re-checks every known article's first
+# page; "all" fetches every page. Incomplete articles are always fetched again.
+RECHECK = "due"
+# Seconds after which a known complete article is re-checked, listed or not.
+RECHECK_AFTER = 86400
+# Listing pages in a row holding only known articles after which a listing's walk stops.
+LISTING_STOP_AFTER = 1
 # Also write the articles found unchanged, with status "unchanged" (-a full=1).
 WRITE_UNCHANGED = False
 EXTENSIONS = {

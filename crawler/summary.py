@@ -127,6 +127,19 @@ class RunSummary:
             f"links on listings: {get('links/items', 0)} article links followed"
             + (", not followed: " + ", ".join(f"{reason} {n}" for reason, n in sorted(skipped.items())) if skipped else "")
         )
+        if self.crawler.settings.get("STATE_FILE"):
+            stopped = get("listings/stopped_at")
+            walk = (f"stopped at {stopped} after {self.crawler.settings.getint('LISTING_STOP_AFTER')} page(s) of "
+                    "known articles" if stopped else "to the end of the listings")
+            if get("listings/walked_due"):
+                walk += f", {get('listings/walked_due')} page(s) past the known walked as due (RECHECK_AFTER)"
+            if get("listings/not_newest_first"):
+                walk += f" ({get('listings/not_newest_first')} listing(s) not newest first: walked in full)"
+            lines.append(
+                f"listing walk: {get('pages/listing', 0)} listing pages fetched, {walk}; known articles: "
+                f"{get('articles/rechecked', 0)} re-checked ({get('articles/recheck_due', 0)} due from the state file), "
+                f"{get('articles/skipped_recent', 0)} skipped as checked lately"
+            )
         lines += [f"  other page: {url}" for url in self.other_pages]
         lines += [f"  listed as an article, but a {kind} page: {url}" for url, kind in self.items_not_articles]
         return lines

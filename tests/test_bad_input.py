@@ -51,7 +51,7 @@ def test_a_replay_of_a_missing_path_sends_nothing_and_says_why_in_one_line(tmp_p
 
 
 @pytest.mark.parametrize("args, message", [
-    (("-a", "recheck=sometimes"), "-a recheck=sometimes: must be first or all"),
+    (("-a", "recheck=sometimes"), "-a recheck=sometimes: must be due, first, all"),
     (("-a", "start_url=www.xiangtianlong.com"), "-a start_url=www.xiangtianlong.com: not an absolute http(s) URL"),
     (("-s", "CHINESE_SCRIPT=cantonese"), "-s CHINESE_SCRIPT=cantonese: must be traditional or simplified"),
     (("-s", "MERGE_STORE=crawler.merge.Nothing"), "-s MERGE_STORE=crawler.merge.Nothing: cannot be imported"),

@@ -1,4 +1,8 @@
-"""Scheduled runs against a generated replica served on 127.0.0.1: only what is new or changed is emitted."""
+"""Scheduled runs against a generated replica served on 127.0.0.1: only what is new or changed is emitted.
+
+These runs use -a recheck=first: every listing page, and every known article through its first page (a
+conditional request, or its hash). The default cycle (recheck=due) is tested in test_rerun.py.
+"""
 
 import shutil
 
@@ -36,7 +40,7 @@ def test_runs_emit_only_new_changed_and_completed_articles(tmp_path, replica):
     run.mkdir()
 
     def crawl(*args):
-        return crawl_with_stats(run, "-a", f"start_url={url}", *args)
+        return crawl_with_stats(run, "-a", f"start_url={url}", "-a", "recheck=first", *args)
 
     # Run 1: page 3 of article 2 cannot be had.
     missing = page_file(site, 2, 3)
@@ -96,8 +100,8 @@ def test_without_validators_the_first_page_is_compared_by_its_hash(tmp_path):
     server = ReplicaServer(site, validators=False)
     url = server.start() + "/"
     try:
-        first, _, _ = crawl_with_stats(tmp_path, "-a", f"start_url={url}")
-        again, stats, _ = crawl_with_stats(tmp_path, "-a", f"start_url={url}")
+        first, _, _ = crawl_with_stats(tmp_path, "-a", f"start_url={url}", "-a", "recheck=first")
+        again, stats, _ = crawl_with_stats(tmp_path, "-a", f"start_url={url}", "-a", "recheck=first")
     finally:
         server.stop()
     assert len(first) == 3 and again == []

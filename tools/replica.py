@@ -13,6 +13,7 @@ writes a hash of it per article to ``DIR/expected.jsonl``.
 from __future__ import annotations
 
 import argparse
+import datetime
 import hashlib
 import html
 import json
@@ -142,17 +143,24 @@ def listing_url(number: int) -> str:
 
 
 def generate(root: Path, articles: int, pages: int, per_listing: int = 20, seed: int = 0,
-             page_bytes: tuple[int, int] = (9000, 15000)) -> int:
-    """Write a site of ``articles`` × ``pages`` pages under ``root/<HOST>``; return the number of pages."""
+             page_bytes: tuple[int, int] = (9000, 15000), newest_first: bool = False) -> int:
+    """Write a site of ``articles`` × ``pages`` pages under ``root/<HOST>``; return the number of pages.
+
+    Article n is dated n days after 2023-01-01. The listings show them oldest
+    first, or newest first (so that generating again with more articles
+    publishes those at the top, pushing the others down, as a news site does).
+    Each article's pages are the same whatever the other arguments.
+    """
     lines = seed_lines()
     titles = [(a, c) for a, c in lines if 8 <= len(c) <= 30 and not c.startswith("作者")]
     listings = max(1, -(-articles // per_listing))
     written = 0
     root.mkdir(parents=True, exist_ok=True)
     with (root / "expected.jsonl").open("w", encoding="utf-8") as expected:
+        order = list(range(articles))[::-1] if newest_first else list(range(articles))
         for listing in range(1, listings + 1):
             entries = []
-            for number in range((listing - 1) * per_listing, min(articles, listing * per_listing)):
+            for number in order[(listing - 1) * per_listing: listing * per_listing]:
                 article = Article(number, pages)
                 html_pages, title, text = _article_pages(article, lines, titles, random.Random(seed * 7919 + number),
                                                          page_bytes)
@@ -160,7 +168,8 @@ def generate(root: Path, articles: int, pages: int, per_listing: int = 20, seed:
                     write_page(root, article.url(page), body)
                 write_page(root, f"/uploads/allimg/{10000 + number}.jpg", IMAGE)
                 written += len(html_pages)
-                entries.append(f'<li><span class="date">2023-06-28</span><a href="{article.url(1)}">{title}</a></li>')
+                date = datetime.date(2023, 1, 1) + datetime.timedelta(days=number)
+                entries.append(f'<li><span class="date">{date.isoformat()}</span><a href="{article.url(1)}">{title}</a></li>')
                 record = {"path": article.url(1), "title": title, "pages": pages, "chars": len(text),
                           "sha256": text_digest(text)}
                 expected.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -26,6 +26,7 @@ from ..storage import StorageError, describe_storage
 
 logger = logging.getLogger(__name__)
 SCRIPTS = ("traditional", "simplified")
+RECHECKS = ("due", "first", "all")
 
 
 class Command(ScrapyCrawl):
@@ -40,9 +41,10 @@ class Command(ScrapyCrawl):
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
-        reasons = failure_reasons(crawler.stats.get_stats())
         if self.crawler_process.bootstrap_failed:
-            reasons.append("the crawl could not start")
+            reasons = ["the crawl could not start"]  # and it may have no stats
+        else:
+            reasons = failure_reasons(crawler.stats.get_stats())
         if reasons:
             self.exitcode = 1
             logger.error("Exit status 1: %s", "; ".join(reasons))
@@ -59,8 +61,10 @@ def check_arguments(spargs: dict, settings) -> None:
                                   or urlsplit(start_url).scheme not in ("http", "https")):
         raise ValueError(f"-a start_url={start_url}: not an absolute http(s) URL (such as http://www.xiangtianlong.com/)")
     recheck = spargs.get("recheck")
-    if recheck is not None and recheck not in ("first", "all"):
-        raise ValueError(f"-a recheck={recheck}: must be first or all")
+    if recheck is not None and recheck not in RECHECKS:
+        raise ValueError(f"-a recheck={recheck}: must be {', '.join(RECHECKS)}")
+    if settings.get("RECHECK") not in RECHECKS:
+        raise ValueError(f"-s RECHECK={settings.get('RECHECK')}: must be {', '.join(RECHECKS)}")
     script = settings.get("CHINESE_SCRIPT")
     if script not in SCRIPTS:
         raise ValueError(f"-s CHINESE_SCRIPT={script}: must be {' or '.join(SCRIPTS)}")

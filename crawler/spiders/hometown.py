@@ -7,15 +7,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from ..incremental import UNCHANGED_FLAG, ListingWalk
 from ..items import PageItem
 from ..parsing import ARTICLE, LISTING, OTHER, Extraction, ParsedPage, parse_page
 from ..signals import page_classified
 from ..site import site_domain
-from ..state import UNCHANGED_FLAG
 from ..stopping import StoppedBeforeFetch
 from ..walk import (
     ARTICLE_PAGE,
@@ -48,8 +49,8 @@ class HometownSpider(scrapy.Spider):
     any later page of it; default the site's home page), ``replay`` (a folder
     of saved pages or a WARC file to crawl instead of the network; sets
     REPLAY_SOURCE), ``full=1`` (write every article, unchanged ones too; sets
-    WRITE_UNCHANGED) and ``recheck=all`` (fetch every page of known articles,
-    not only their first page; sets RECHECK).
+    WRITE_UNCHANGED) and ``recheck=due|first|all`` (how a re-run re-checks what
+    it knows; sets RECHECK).
     """
 
     name = "hometown"
@@ -76,8 +77,8 @@ class HometownSpider(scrapy.Spider):
                 settings.set(name, value, priority="spider")
         recheck = kwargs.pop("recheck", None)
         if recheck is not None:
-            if recheck not in ("first", "all"):
-                raise ValueError(f'recheck must be "first" or "all", not {recheck!r}')
+            if recheck not in ("due", "first", "all"):
+                raise ValueError(f'recheck must be "due", "first" or "all", not {recheck!r}')
             settings.set("RECHECK", recheck, priority="spider")
         if str(kwargs.pop("full", "")).lower() in ("1", "true", "yes"):
             settings.set("WRITE_UNCHANGED", True, priority="spider")
@@ -87,12 +88,20 @@ class HometownSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.extraction = Extraction.from_settings(settings)
         spider.max_article_pages = settings.getint("MAX_ARTICLE_PAGES")
+        try:
+            spider.listing_walk = ListingWalk.from_crawler(crawler)
+        except NotConfigured:
+            spider.listing_walk = None  # every listing page and listed article is fetched
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
         request = self._request(self.start_url, START)
         request.meta["site_entry"] = True  # where it lands after redirects is the site too
         yield request
+        if self.listing_walk:
+            # Known articles due for a re-check (or incomplete), wherever they are listed.
+            for url in self.listing_walk.due():
+                yield self._request(url, Trail(ITEM)).replace(priority=-1)
 
     def _request(self, url: str, trail: Trail) -> Request:
         request = Request(url, callback=self.parse, errback=self.page_failed, cb_kwargs={"trail": trail})
@@ -126,7 +135,7 @@ class HometownSpider(scrapy.Spider):
             yield from self._article_page(page, trail)
         else:
             if page.kind == LISTING:
-                yield from self._follow_listing(page)
+                yield from self._follow_listing(page, response.meta.get("listing_walk"))
             else:
                 self.logger.info("Other page (neither an article nor a listing): %s", page.url)
             if trail.role == ARTICLE_PAGE or trail.waiting:
@@ -147,15 +156,29 @@ class HometownSpider(scrapy.Spider):
             self.allowed_domains.append(domain)
             self.logger.info("The start URL lands on %s: its pages are on the site too", domain)
 
-    def _follow_listing(self, page: ParsedPage) -> Iterator[Request]:
+    def _follow_listing(self, page: ParsedPage, walk: str | None) -> Iterator[Request]:
+        """A listing page's items and further pages; ``walk``: the listing walk it was reached by, if any."""
         stats = self.crawler.stats
-        for url in page.bar.urls() if page.bar else ():
-            yield self._request(url, Trail(LISTING_PAGE))
-        stats.inc_value("links/items", len(page.items))
-        for item in page.items:
-            yield self._request(item.url, Trail(ITEM))
         for _, reason in page.skipped_links:
             stats.inc_value(f"links/skipped/{reason}")
+        if self.listing_walk is None:
+            for url in page.bar.urls() if page.bar else ():
+                yield self._request(url, Trail(LISTING_PAGE))
+            stats.inc_value("links/items", len(page.items))
+            for item in page.items:
+                yield self._request(item.url, Trail(ITEM))
+            return
+        # Newest first, one page after the other, stopping at the known (crawler.incremental).
+        visit = self.listing_walk.read(walk or page.url, page.url, page.bar, page.items)
+        for url in visit.follow:
+            request = self._request(url, Trail(LISTING_PAGE)).replace(priority=1)
+            request.meta["listing_walk"] = walk or page.url
+            yield request
+        stats.inc_value("links/items", len(visit.fetch))
+        for url, title, rank in visit.fetch:
+            request = self._request(url, Trail(ITEM))
+            request.meta["listed"] = (title, rank)
+            yield request
 
     def _article_page(self, page: ParsedPage, trail: Trail) -> Iterator[Any]:
         url = article_key(page.url, page.canonical, page.bar, trail, self.allowed_domains)

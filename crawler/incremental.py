@@ -1,0 +1,242 @@
+"""Incremental crawls: a scheduled re-run costs what is new, not what the site holds.
+
+- ``ListingWalk``: listings are walked newest first, one page after the
+  other; once LISTING_STOP_AFTER pages in a row hold only known articles (the
+  same URL and title as last time, known complete), no further page of that
+  listing is fetched. A known article is fetched again only when its listing
+  shows a change (a new title, a place higher up), when its last check is
+  older than RECHECK_AFTER, or when it was incomplete; those not on the pages
+  walked are re-checked from the state file when due. A listing page last
+  fetched longer than RECHECK_AFTER ago is walked to all the same, so an
+  article a wrong guess of the order hid is found within that time.
+- ``IncrementalMiddleware`` (downloader): a known complete article's first
+  page is asked for with its validators, as Scrapy's RFC2616 cache policy
+  does; a 304, or the same bytes, marks the response ``unchanged`` (the only
+  thing the spider reads), and the rest of the article is not fetched.
+- ``IncrementalPipeline``: an article goes on only when it is new, changed or
+  newly complete; with WRITE_UNCHANGED (``-a full=1``) the unchanged ones too.
+
+RECHECK = "due" (the default) does all of this; "first" fetches every listing
+page and every known article's first page, every run; "all" fetches every page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.http import Request, Response
+
+from .items import ArticleItem
+from .links import Item
+from .pagebar import PageBar
+from .state import UNCHANGED, ArticleState, KnownArticle, Listed, older_than, sha256
+
+UNCHANGED_FLAG = "unchanged"  # on a response: the known article's first page is as it was
+_DATE = re.compile(r"(?:(\d{4})\s*[-/年.]\s*)?(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
+
+
+class _WithState:
+    """A component of an incremental crawl: it is built with the crawl's one state, and off without STATE_FILE."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        state = ArticleState.from_crawler(crawler)
+        if state is None:
+            raise NotConfigured
+        return cls(crawler, state)
+
+
+@dataclass
+class _Chain:
+    """One listing's walk, from the listing page it began at, one next page after the other.
+
+    How many pages in a row held only known articles, and the oldest date of the last page.
+    """
+
+    known_in_a_row: int = 0
+    oldest: tuple | None = None
+    newest_first: bool = True
+    pages: int = 0
+    walked_due: bool = False  # walked past the known to the end, its pages being due (RECHECK_AFTER)
+
+
+@dataclass
+class Visit:
+    """What to do after a listing page: the items to fetch (URL, title, rank), the listing pages to walk on to."""
+
+    fetch: list[tuple[str, str, int]] = field(default_factory=list)
+    follow: list[str] = field(default_factory=list)
+
+
+class ListingWalk(_WithState):
+    """Stop at the known: which items of a listing page to fetch, and whether to walk on (RECHECK = "due")."""
+
+    def __init__(self, crawler, state: ArticleState):
+        self.crawler = crawler  # its stats are there once the crawl starts, after the spider is built
+        self.state = state
+        self.stop_after = crawler.settings.getint("LISTING_STOP_AFTER")
+        self.recheck_after = crawler.settings.getfloat("RECHECK_AFTER")
+        self.chains: dict[str, _Chain] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if settings.get("RECHECK") != "due" or settings.getbool("WRITE_UNCHANGED") or settings.get("MIRROR_DIR"):
+            raise NotConfigured  # every listing page and known article is fetched, as in a first run
+        return super().from_crawler(crawler)
+
+    def due(self) -> list[str]:
+        """Known articles to fetch whether or not a listing walked shows them: incomplete, or not checked lately."""
+        urls = self.state.due(older_than(self.recheck_after))
+        self.crawler.stats.inc_value("articles/recheck_due", len(urls))
+        return urls
+
+    def read(self, walk: str, url: str, bar: PageBar | None, items: list[Item]) -> Visit:
+        """A listing page of the walk begun at ``walk``: its items to fetch, and the next page to walk to unless
+        the walk stops here."""
+        chain = self.chains.setdefault(walk, _Chain())
+        number = (bar.current if bar else None) or chain.pages + 1
+        chain.pages += 1
+        visit, only_known = Visit(), True
+        for index, item in enumerate(items):
+            rank = number * 1000 + index
+            known, listed = self.state.known(item.url), self.state.listed(item.url)
+            shown_as_before = listed is not None and listed.title == item.title and rank >= listed.rank
+            if known is None or not known.complete or not shown_as_before:
+                only_known = False  # new, incomplete, or changed on the listing: fetched now
+                visit.fetch.append((item.url, item.title, rank))
+            elif self.state.checked_before(known, older_than(self.recheck_after)):
+                visit.fetch.append((item.url, item.title, rank))  # known, unchanged, and due for a re-check
+            else:
+                self.crawler.stats.inc_value("articles/skipped_recent")
+        self.state.listing_read(url, [(item.url, item.title) for item in items])
+        self._check_order(walk, chain, items)
+        chain.known_in_a_row = chain.known_in_a_row + 1 if only_known else 0
+        next_url = bar.next_url or bar.numbered.get(number + 1) if bar else None
+        at_the_known = chain.newest_first and chain.known_in_a_row >= self.stop_after
+        if next_url and at_the_known and (
+                chain.walked_due or self.state.listing_fetched_before(next_url, older_than(self.recheck_after))):
+            # Walked on to the end all the same once RECHECK_AFTER passed: what a wrong guess of the order hid is found.
+            chain.walked_due = True
+            self.crawler.stats.inc_value("listings/walked_due")
+        elif next_url and at_the_known:
+            self.crawler.stats.set_value("listings/stopped_at", url)
+            self.crawler.stats.inc_value("listings/stopped")
+            self.crawler.spider.logger.info(
+                "Listing walk stopped at %s: %d page(s) in a row held only known articles (LISTING_STOP_AFTER)",
+                url, chain.known_in_a_row,
+            )
+            return visit
+        if next_url:
+            visit.follow.append(next_url)
+        return visit
+
+    def _check_order(self, key: str, chain: _Chain, items: list[Item]) -> None:
+        """Newest first or not, from the rows' dates: on this page, and against the last page's oldest."""
+        dates = [d for d in (_date(item.date) for item in items) if d]
+        older_first = len(dates) >= 2 and len(dates[0]) == len(dates[-1]) and dates[0] < dates[-1]
+        newer_below = chain.oldest and any(d > chain.oldest for d in dates if len(d) == len(chain.oldest))
+        if chain.newest_first and (older_first or newer_below):
+            chain.newest_first = False
+            self.crawler.stats.inc_value("listings/not_newest_first")
+            self.crawler.spider.logger.info(
+                "Listing %s is not ordered newest first (by the dates of its rows): all its pages are walked", key,
+            )
+        chain.oldest = min(dates) if dates else chain.oldest
+
+
+def _date(text: str | None) -> tuple | None:
+    """A list row's date as a comparable tuple: (year, month, day), or (month, day) when the year is not shown."""
+    match = _DATE.search(text or "")
+    if not match:
+        return None
+    year, month, day = match.groups()
+    return (int(year), int(month), int(day)) if year else (int(month), int(day))
+
+
+class IncrementalMiddleware(_WithState):
+    """Ask for a known complete article's first page only if it changed, and mark it when it did not.
+
+    The spider marks a request ``meta["first_page"]`` when it asks for what it
+    takes to be an article's first page, and ``meta["listed"]`` (title, rank)
+    when a listing showed it. With RECHECK = "all" (``-a recheck=all``) or
+    WRITE_UNCHANGED (``-a full=1``) every page is fetched.
+    """
+
+    def __init__(self, crawler, state: ArticleState):
+        self.stats = crawler.stats
+        self.state = state
+        self.recheck_all = crawler.settings.get("RECHECK") == "all" or crawler.settings.getbool("WRITE_UNCHANGED")
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get("first_page") or self.recheck_all:
+            return
+        known = self.state.known(request.url)
+        if known is None or not known.complete:
+            return
+        self.stats.inc_value("articles/rechecked")
+        request.meta["known_article"] = known
+        request.meta.setdefault("handle_httpstatus_list", []).append(304)
+        if known.etag:
+            request.headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            request.headers["If-Modified-Since"] = known.last_modified
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        known: KnownArticle | None = request.meta.get("known_article")
+        listed = request.meta.get("listed")
+        if known and (response.status == 304 or sha256(response.body) == known.first_page_sha256):
+            self.state.seen_unchanged(known.url)
+            if listed:
+                self.state.show_listed(known.url, *listed)
+            self.stats.inc_value("articles/unchanged")
+            self.stats.inc_value("articles/unchanged_first_page")
+            self.stats.inc_value("pages/skipped_known", max(known.page_count - 1, 0))
+            return response.replace(flags=[*response.flags, UNCHANGED_FLAG])
+        if request.meta.get("first_page") and 200 <= response.status < 300:
+            headers = response.headers
+            self.state.first_page_fetched(
+                response.url,
+                headers.get("ETag", b"").decode("latin-1") or None,
+                headers.get("Last-Modified", b"").decode("latin-1") or None,
+                response.body,
+                Listed(*listed) if listed else None,
+            )
+        return response
+
+
+class IncrementalPipeline(_WithState):
+    """Pass an article on only when it is new, changed, or complete now and not before; mark its status.
+
+    The state records an article only once it is in the feed (item_scraped): a
+    crawl killed before that finds the article new or changed again next time.
+    """
+
+    def __init__(self, crawler, state: ArticleState):
+        self.stats = crawler.stats
+        self.state = state
+        self.write_unchanged = crawler.settings.getbool("WRITE_UNCHANGED")
+        self._pending: dict[int, tuple[str, str, str, int, bool]] = {}  # id of an article on its way to the feed
+        crawler.signals.connect(self.item_scraped, signals.item_scraped)
+
+    def process_item(self, item):
+        if not isinstance(item, ArticleItem):
+            return item
+        article = ItemAdapter(item)
+        seen = (article["url"], article["title"], article["text"], article["page_count"], article["complete"])
+        article["status"] = self.state.status(article["url"], article["title"], article["text"], article["complete"])
+        self.stats.inc_value(f"articles/{article['status']}")
+        if article["status"] == UNCHANGED and not self.write_unchanged:
+            self.state.record(*seen)
+            raise DropItem(f"article {article['url']} unchanged since the last run", log_level="DEBUG")
+        self._pending[id(item)] = seen
+        return item
+
+    def item_scraped(self, item):
+        seen = self._pending.pop(id(item), None)
+        if seen is not None:
+            self.state.record(*seen)
