@@ -30,8 +30,18 @@ class PageStore(ABC):
     def from_crawler(cls, crawler) -> PageStore:
         return cls()
 
+    def add(self, page: PageItem) -> dict[int, PageItem] | None:
+        """Keep ``page``; if its article is now whole, take it (see ``take``) and return its pages.
+
+        None while the article waits for more pages; LatePage if it was taken already.
+        A store shared by several processes does this in one atomic step.
+        """
+        if self.was_written(page.article_url):
+            raise LatePage(page)
+        return self.take(page.article_url) if is_whole(self.keep(page)) else None
+
     @abstractmethod
-    def add(self, page: PageItem) -> dict[int, PageItem]:
+    def keep(self, page: PageItem) -> dict[int, PageItem]:
         """Keep ``page`` (the first one of each number wins) and return its article's pages so far.
 
         Only the wholeness check reads what this returns: a store may leave out the pages' text.
@@ -40,6 +50,7 @@ class PageStore(ABC):
     @abstractmethod
     def take(self, article_url: str) -> dict[int, PageItem]:
         """An article's pages, to be written now: from here on its later pages are late and dropped.
+        Empty if the article was taken already (by another process sharing the store).
 
         The store still keeps the pages until ``written``: a process killed before
         the article reached the feed finds them again when it resumes.
@@ -68,7 +79,7 @@ class MemoryPageStore(PageStore):
         self._articles: dict[str, dict[int, PageItem]] = {}
         self._written: set[str] = set()
 
-    def add(self, page: PageItem) -> dict[int, PageItem]:
+    def keep(self, page: PageItem) -> dict[int, PageItem]:
         pages = self._articles.setdefault(page.article_url, {})
         pages.setdefault(page.page_number, page)
         return pages
@@ -112,27 +123,20 @@ class DiskPageStore(PageStore):
             raise NotConfigured("DiskPageStore keeps its pages in JOBDIR; set JOBDIR")
         return cls(Path(jobdir) / "merge.sqlite")
 
-    def add(self, page: PageItem) -> dict[int, PageItem]:
-        fields = asdict(page)
+    def keep(self, page: PageItem) -> dict[int, PageItem]:
         # The outline is the page without its text: what the wholeness check reads,
         # so a long article is not decoded again in full at each of its pages.
-        outline = {k: v for k, v in fields.items() if k not in ("content", "requisites")}
         self._db.execute(
             "INSERT OR IGNORE INTO pages VALUES (?, ?, ?, ?)",
-            (page.article_url, page.page_number, json.dumps(fields, ensure_ascii=False), json.dumps(outline)),
+            (page.article_url, page.page_number, page_to_json(page), page_to_json(page, outline=True)),
         )
         self._db.commit()
         return self._pages(page.article_url, "outline")
 
     def _pages(self, article_url: str, column: str = "page") -> dict[int, PageItem]:
         rows = self._db.execute(f"SELECT {column} FROM pages WHERE article_url = ?", (article_url,))
-        pages = {}
-        for (data,) in rows:
-            fields = json.loads(data)
-            fields["others"] = {int(n): url for n, url in fields["others"].items()}
-            fields["content"] = PageContent(**fields.get("content", {}))
-            pages[fields["page_number"]] = PageItem(**fields)
-        return pages
+        pages = (page_from_json(data) for (data,) in rows)
+        return {page.page_number: page for page in pages}
 
     def take(self, article_url: str) -> dict[int, PageItem]:
         self._taken.add(article_url)
@@ -155,6 +159,28 @@ class DiskPageStore(PageStore):
 
     def close(self) -> None:
         self._db.close()
+
+
+class LatePage(Exception):
+    """A page that came after its article was taken to be written."""
+
+    def __init__(self, page: PageItem):
+        super().__init__(f"page {page.page_number} of {page.article_url} came after its article was written")
+
+
+def page_to_json(page: PageItem, outline: bool = False) -> str:
+    """A page as JSON; its ``outline``: without its text (what the wholeness check reads)."""
+    fields = asdict(page)
+    if outline:
+        fields = {k: v for k, v in fields.items() if k not in ("content", "requisites")}
+    return json.dumps(fields, ensure_ascii=False)
+
+
+def page_from_json(data: str | bytes) -> PageItem:
+    fields = json.loads(data)
+    fields["others"] = {int(n): url for n, url in fields["others"].items()}
+    fields["content"] = PageContent(**fields.get("content", {}))
+    return PageItem(**fields)
 
 
 def default_store(settings) -> str:

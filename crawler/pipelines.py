@@ -16,7 +16,7 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from .cleaning import clean_text, strip_pinyin
 from .drift import measure
 from .items import ArticleItem, PageItem
-from .merge import PageStore, build_article, default_store, is_whole
+from .merge import LatePage, PageStore, build_article, default_store
 from .script import to_simplified
 from .signals import text_drift
 
@@ -126,17 +126,17 @@ class MergePagesPipeline:
     def process_item(self, item):
         if not isinstance(item, PageItem):
             return item
-        page = ItemAdapter(item)
-        if self.store.was_written(page["article_url"]):
+        try:
+            pages = self.store.add(item)
+        except LatePage as late:
             self.crawler.stats.inc_value("merge/late_pages")
-            raise DropItem(f"page {page['page_number']} of {page['article_url']} came after its article was written")
-        pages = self.store.add(item)
-        if not is_whole(pages):
+            raise DropItem(str(late)) from None
+        if pages is None:
             raise PageHeld(item)
-        return self._article(page["article_url"])
+        return self._article(ItemAdapter(item)["article_url"], pages)
 
-    def _article(self, key: str) -> ArticleItem:
-        article = build_article(self.store.take(key))
+    def _article(self, key: str, pages: dict[int, PageItem]) -> ArticleItem:
+        article = build_article(pages)
         self._keys[id(article)] = key
         self.crawler.stats.inc_value("articles/complete" if article.complete else "articles/incomplete")
         if not article.complete:
@@ -157,7 +157,9 @@ class MergePagesPipeline:
         """The flush request's callback: every article still waiting, as it is."""
         self._flushing = False
         for article_url in self.store.article_urls():
-            yield self._article(article_url)
+            pages = self.store.take(article_url)
+            if pages:  # else another process sharing the store took it first
+                yield self._article(article_url, pages)
 
     def article_done(self, item):
         """The article is in the feed (or was dropped on purpose): only now is it written for good.

@@ -97,6 +97,16 @@ FEED_EXPORT_ENCODING = "utf-8"
 # Local files written unbuffered: a record exported is on disk even if the process is killed next.
 FEED_STORAGES = {"": "crawler.feeds.UnbufferedFileFeedStorage", "file": "crawler.feeds.UnbufferedFileFeedStorage"}
 
+# --- Several machines (crawler/shared.py) ------------------------------------------
+# redis://HOST:PORT/DB: one crawl shared by every process given the same URL and
+# CRAWL_JOB (frontier, duplicate filter, merge buffer in Redis). None: one process.
+REDIS_URL = None
+# The job's name, the prefix of its Redis keys. None: the spider's name.
+CRAWL_JOB = None
+# Seconds after which a request taken by a worker that stopped renewing it
+# (killed, its machine gone) goes back to the frontier; renewed every third of it.
+REDIS_LEASE_TIMEOUT = 60
+
 # --- Scheduled runs ------------------------------------------------------------
 # Incremental state: an SQLite file remembering every article emitted (%(name)s
 # is the spider's name). A run then emits only new, changed and newly complete

@@ -44,8 +44,9 @@ class DrainMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if crawler.settings.get("JOBDIR"):
-            raise NotConfigured  # Scrapy's own stop keeps the queue and the waiting pages for the resume
+        if crawler.settings.get("JOBDIR") or crawler.settings.get("REDIS_URL"):
+            # Scrapy's own stop keeps the queue and the waiting pages for the resume, or for the other workers
+            raise NotConfigured
         _DRAINS[crawler] = drain = cls(crawler)
         return drain
 

@@ -16,9 +16,9 @@ def page(n, paragraphs, links=(), last=False, failed=None):
 def test_pages_arriving_in_any_order_are_merged_in_page_order():
     store = MemoryPageStore()
     arrivals = [page(3, ["丙。"], (1, 2), last=True), page(1, ["甲。"], (2, 3)), page(2, ["乙。"], (1, 3))]
-    whole = [is_whole(store.add(p)) for p in arrivals]
-    assert whole == [False, False, True]
-    article = build_article(store.take(f"{U}_1.html"))
+    taken = [store.add(p) for p in arrivals]
+    assert taken[:2] == [None, None]
+    article = build_article(taken[2])
     assert article.text == "甲。\n乙。\n丙。"
     assert article.page_count == 3 and article.complete and article.missing_pages == []
     assert article.page_urls == [f"{U}_1.html", f"{U}_2.html", f"{U}_3.html"]
@@ -67,23 +67,34 @@ def test_first_page_failed_title_comes_from_the_next():
 
 def test_same_page_twice_is_kept_once():
     store = MemoryPageStore()
-    store.add(page(1, ["一。"], (2,)))
-    pages = store.add(page(1, ["一。"], (2,)))
+    store.keep(page(1, ["一。"], (2,)))
+    pages = store.keep(page(1, ["一。"], (2,)))
     assert len(pages) == 1
+
+
+def test_a_page_after_its_article_was_taken_is_late():
+    import pytest
+
+    from crawler.merge import LatePage
+
+    store = MemoryPageStore()
+    assert store.add(page(1, ["一。"], (2,))) is None
+    assert set(store.add(page(2, ["二。"], (1,), last=True))) == {1, 2}
+    with pytest.raises(LatePage):
+        store.add(page(2, ["二。"], (1,), last=True))
 
 
 def test_pages_waiting_on_disk_survive_the_process(tmp_path):
     from crawler.merge import DiskPageStore
 
     store = DiskPageStore(tmp_path / "merge.sqlite")
-    assert not is_whole(store.add(page(1, ["甲。"], (2, 3))))
-    assert not is_whole(store.add(page(3, ["丙。"], (1, 2), last=True)))
+    assert store.add(page(1, ["甲。"], (2, 3))) is None
+    assert store.add(page(3, ["丙。"], (1, 2), last=True)) is None
     store.close()
 
     resumed = DiskPageStore(tmp_path / "merge.sqlite")  # the crawl resumed with the same JOBDIR
     assert resumed.article_urls() == [f"{U}_1.html"]
-    assert is_whole(resumed.add(page(2, ["乙。"], (1, 3))))
-    article = build_article(resumed.take(f"{U}_1.html"))
+    article = build_article(resumed.add(page(2, ["乙。"], (1, 3))))
     assert article.text == "甲。\n乙。\n丙。" and article.complete
     assert resumed.was_written(f"{U}_1.html") and resumed.article_urls() == []
     resumed.close()

@@ -44,7 +44,7 @@ class Command(ScrapyCrawl):
         if self.crawler_process.bootstrap_failed:
             reasons = ["the crawl could not start"]  # and it may have no stats
         else:
-            reasons = failure_reasons(crawler.stats.get_stats())
+            reasons = failure_reasons(crawler.stats.get_stats(), shared=bool(crawler.settings.get("REDIS_URL")))
         if reasons:
             self.exitcode = 1
             logger.error("Exit status 1: %s", "; ".join(reasons))
@@ -116,12 +116,15 @@ def check_writable(feed: str) -> None:
         raise ValueError(f"feed {feed}: cannot be written there ({exc.strerror or exc})") from None
 
 
-def failure_reasons(stats: dict) -> list[str]:
-    """Why a finished crawl failed, from its stats: empty when it did its job."""
+def failure_reasons(stats: dict, shared: bool = False) -> list[str]:
+    """Why a finished crawl failed, from its stats: empty when it did its job.
+
+    A worker of a shared crawl (REDIS_URL) may find the job's pages all taken by others: no page is no failure.
+    """
     reasons = []
     if stats.get("pages/failed_start"):
         reasons.append("the start page could not be fetched")
-    elif not stats.get("pages/fetched"):
+    elif not stats.get("pages/fetched") and not shared:
         reasons.append("no page was fetched")
     if any(key.startswith("feedexport/failed_count") for key in stats):
         reasons.append("a feed could not be written")

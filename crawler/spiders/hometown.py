@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import functools
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ from twisted.python.failure import Failure
 from ..incremental import UNCHANGED_FLAG, ListingWalk
 from ..items import PageItem
 from ..parsing import ARTICLE, LISTING, OTHER, Extraction, ParsedPage, parse_page
+from ..shared import SharedScheduler, join_job, shared_settings
 from ..signals import page_classified
 from ..site import site_domain
 from ..stopping import StoppedBeforeFetch
@@ -42,6 +44,18 @@ REPLAY_SETTINGS = {
 }
 
 
+def acknowledged(callback: Callable) -> Callable:
+    """In a shared crawl (crawler.shared), a request's lease is acknowledged once its callback's output is through."""
+
+    @functools.wraps(callback)
+    def wrapper(spider: HometownSpider, result: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        output = callback(spider, result, *args, **kwargs)
+        scheduler = spider.crawler.engine.scheduler
+        return scheduler.track(result, output) if isinstance(scheduler, SharedScheduler) else output
+
+    return wrapper
+
+
 class HometownSpider(scrapy.Spider):
     """Crawl listing pages and whole articles, following page bars by their words and numbers.
 
@@ -50,7 +64,8 @@ class HometownSpider(scrapy.Spider):
     of saved pages or a WARC file to crawl instead of the network; sets
     REPLAY_SOURCE), ``full=1`` (write every article, unchanged ones too; sets
     WRITE_UNCHANGED) and ``recheck=due|first|all`` (how a re-run re-checks what
-    it knows; sets RECHECK).
+    it knows; sets RECHECK). With REDIS_URL the crawl is shared (crawler.shared):
+    a worker given ``start_url`` seeds the job, one without joins it.
     """
 
     name = "hometown"
@@ -58,6 +73,7 @@ class HometownSpider(scrapy.Spider):
     def __init__(self, start_url: str = DEFAULT_START_URL, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.start_url = start_url
+        self.seeds = True  # the start request is this process's to make (a shared crawl's joiner: not)
         host = urlsplit(start_url).hostname
         if not host:
             raise ValueError(f"start_url must be an absolute http(s) URL, not {start_url!r}")
@@ -82,10 +98,19 @@ class HometownSpider(scrapy.Spider):
             settings.set("RECHECK", recheck, priority="spider")
         if str(kwargs.pop("full", "")).lower() in ("1", "true", "yes"):
             settings.set("WRITE_UNCHANGED", True, priority="spider")
+        seeds = True
+        if settings.get("REDIS_URL"):
+            shared_settings(settings)
+            seeds = bool(kwargs.get("start_url"))
+            kwargs["start_url"] = join_job(settings, kwargs.get("start_url"))
+            if not kwargs["start_url"]:
+                raise ValueError(f"No crawl job {settings.get('CRAWL_JOB') or cls.name!r} to join in "
+                                 f"{settings.get('REDIS_URL')}: give -a start_url= to seed it")
         default_feed = settings.get("DEFAULT_FEED")
         if default_feed and not settings.getdict("FEEDS"):
             settings.set("FEEDS", {default_feed: {"format": "jsonlines"}}, priority="spider")
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.seeds = seeds
         spider.extraction = Extraction.from_settings(settings)
         spider.max_article_pages = settings.getint("MAX_ARTICLE_PAGES")
         try:
@@ -95,9 +120,10 @@ class HometownSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
-        request = self._request(self.start_url, START)
-        request.meta["site_entry"] = True  # where it lands after redirects is the site too
-        yield request
+        if self.seeds:
+            request = self._request(self.start_url, START)
+            request.meta["site_entry"] = True  # where it lands after redirects is the site too
+            yield request
         if self.listing_walk:
             # Known articles due for a re-check (or incomplete), wherever they are listed.
             for url in self.listing_walk.due():
@@ -109,6 +135,7 @@ class HometownSpider(scrapy.Spider):
             request.meta["first_page"] = True  # an article's first page: the incremental state checks it
         return request
 
+    @acknowledged
     def parse(self, response: Response, trail: Trail = START) -> Iterator[Any]:
         """Any page: its kind, from the page alone, decides what is done with it."""
         stats = self.crawler.stats
@@ -224,6 +251,7 @@ class HometownSpider(scrapy.Spider):
         request = self._request(follow.url, follow.trail)
         return request.replace(dont_filter=True) if follow.again else request
 
+    @acknowledged
     def page_failed(self, failure: Failure) -> Iterator[PageItem | Request]:
         """A request failed after retries: record its page as missing in its article."""
         request = failure.request

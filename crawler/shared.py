@@ -1,0 +1,396 @@
+"""One crawl shared by several processes through Redis (``-s REDIS_URL=redis://HOST:PORT/DB``).
+
+scrapy-redis's scheduler and duplicate filter hold the frontier; this module
+closes what they leave open:
+
+- **Leases.** A request taken from the frontier is leased to its worker, not
+  deleted (``LeasedQueue``). The worker acknowledges it once the callback's
+  items have gone through the pipelines and its requests are in the frontier;
+  a heartbeat renews its leases. A lease that expires (its worker died) goes
+  back to the frontier as it was, past the duplicate filter: delivery is at
+  least once.
+- **The end of the job.** A worker ends when nothing is queued or leased in the
+  whole job; the articles still waiting then lack pages for good, and are
+  written by whichever worker takes them.
+- **One merge buffer** (``RedisPageStore``): "keep this page; if its article is
+  now whole, take it for this worker" is one Lua script, so an article whose
+  pages reach several workers at once is written once, by one of them. It is
+  marked written only after its feed has it; a taker that died before that
+  gives it back.
+
+Every key of a job starts with ``CRAWL_JOB:`` (default: the spider's name).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy_redis import connection
+from scrapy_redis.queue import PriorityQueue
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
+
+from .items import PageItem
+from .merge import LatePage, PageStore, page_from_json, page_to_json
+
+LEASE = "redis_lease"  # request.meta: the lease a request was taken under
+
+
+def job_name(settings) -> str:
+    return settings.get("CRAWL_JOB") or settings.get("BOT_NAME", "hometown")
+
+
+def worker_name() -> str:
+    """This process, as the job knows it: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def shared_settings(settings) -> None:
+    """With REDIS_URL: the frontier, the duplicate filter and the merge buffer in Redis, under the job's keys."""
+    job = job_name(settings)
+    for name, value in {
+        "SCHEDULER": "crawler.shared.SharedScheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.shared.LeasedQueue",
+        "SCHEDULER_QUEUE_KEY": f"{job}:requests",
+        "SCHEDULER_DUPEFILTER_KEY": f"{job}:dupefilter",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_PERSIST": True,  # the job's keys outlive one worker; the last one clears them
+        "MERGE_STORE": "crawler.shared.RedisPageStore",
+        # The incremental state is one process's SQLite file: a shared crawl writes every article as new.
+        "STATE_FILE": "",
+    }.items():
+        settings.set(name, value, priority="spider")
+
+
+def join_job(settings, start_url: str | None) -> str | None:
+    """The job's start URL: ``start_url`` is recorded when it seeds the job; a worker without one joins it.
+
+    None if there is no job to join.
+    """
+    server = connection.from_settings(settings)
+    key = f"{job_name(settings)}:site"
+    if start_url:
+        server.hsetnx(key, "start_url", start_url)
+        return start_url
+    known = server.hget(key, "start_url")
+    return known.decode() if known else None
+
+
+class _Keys:
+    def __init__(self, job: str):
+        self.job = job
+        self.queue = f"{job}:requests"
+        self.leased = f"{job}:leased"  # lease id -> the request, as queued
+        self.scores = f"{job}:lease_scores"  # lease id -> its score in the queue
+        self.leases = f"{job}:leases"  # lease id -> when it expires (Redis clock)
+        self.lease_ids = f"{job}:lease_ids"
+        self.waiting = f"{job}:waiting"  # articles with pages in the buffer, not taken
+        self.claims = f"{job}:claims"  # article -> the worker writing it
+        self.written = f"{job}:written"
+        self.site = f"{job}:site"
+        self.dupefilter = f"{job}:dupefilter"
+
+    def alive(self, worker: str) -> str:
+        return f"{self.job}:alive:{worker}"
+
+    def pages(self, article_url: str) -> str:
+        return f"{self.job}:pages:{article_url}"
+
+    def outlines(self, article_url: str) -> str:
+        return f"{self.job}:outline:{article_url}"
+
+
+# Expired leases back to the frontier as they were, and takes of dead workers back to the buffer;
+# then how much work the job still has: requests queued, leased, articles being written.
+_REAP = """
+local now = redis.call('TIME')
+local t = tonumber(now[1]) + tonumber(now[2]) / 1e6
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', t)) do
+  local data = redis.call('HGET', KEYS[2], id)
+  if data then redis.call('ZADD', KEYS[1], redis.call('HGET', KEYS[4], id), data) end
+  redis.call('ZREM', KEYS[3], id); redis.call('HDEL', KEYS[2], id); redis.call('HDEL', KEYS[4], id)
+end
+local claims = redis.call('HGETALL', KEYS[5])
+for i = 1, #claims, 2 do
+  if redis.call('EXISTS', ARGV[1] .. claims[i + 1]) == 0 then
+    redis.call('HDEL', KEYS[5], claims[i]); redis.call('SADD', KEYS[6], claims[i])
+  end
+end
+return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[3]), redis.call('HLEN', KEYS[5])}
+"""
+
+# Take the first request of the frontier under a new lease.
+_POP = """
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #first == 0 then return false end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+local id = redis.call('INCR', KEYS[5])
+local now = redis.call('TIME')
+redis.call('HSET', KEYS[2], id, first[1]); redis.call('HSET', KEYS[4], id, first[2])
+redis.call('ZADD', KEYS[3], tonumber(now[1]) + tonumber(now[2]) / 1e6 + tonumber(ARGV[1]), id)
+return {id, first[1]}
+"""
+
+_RENEW = """
+local now = redis.call('TIME')
+local until_ = tonumber(now[1]) + tonumber(now[2]) / 1e6 + tonumber(ARGV[1])
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', until_, ARGV[i]) end
+"""
+
+# The job is done: nothing queued, leased, waiting or being written. Its keys go, so that
+# the next run of the same job starts afresh.
+_FINISH = """
+if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) + redis.call('SCARD', KEYS[3])
+   + redis.call('HLEN', KEYS[4]) > 0 then return 0 end
+redis.call('DEL', unpack(KEYS))
+return 1
+"""
+
+
+class LeasedQueue(PriorityQueue):
+    """scrapy-redis's priority queue, whose pop leases a request to this worker instead of deleting it."""
+
+    lease_timeout = 60.0
+
+    def bind(self, keys: _Keys, lease_timeout: float) -> None:
+        self.keys, self.lease_timeout = keys, lease_timeout
+        self._pop = self.server.register_script(_POP)
+        self._renew = self.server.register_script(_RENEW)
+        self.held: set[int] = set()
+
+    def pop(self, timeout: float = 0) -> Request | None:
+        k = self.keys
+        taken = self._pop(keys=[k.queue, k.leased, k.leases, k.scores, k.lease_ids], args=[self.lease_timeout])
+        if not taken:
+            return None
+        lease, data = int(taken[0]), taken[1]
+        request = self._decode_request(data)
+        request.meta[LEASE] = lease
+        self.held.add(lease)
+        return request
+
+    def ack(self, lease: int) -> None:
+        """The request's work is done (or is in the frontier again under another request): its lease goes."""
+        k = self.keys
+        pipe = self.server.pipeline()
+        pipe.zrem(k.leases, lease).hdel(k.leased, lease).hdel(k.scores, lease)
+        pipe.execute()
+        self.held.discard(lease)
+
+    def renew(self) -> None:
+        if self.held:
+            self._renew(keys=[self.keys.leases], args=[self.lease_timeout, *self.held])
+
+    def release(self) -> None:
+        """This worker stops: the requests it holds go back to the frontier now, for others to take."""
+        if self.held:
+            self.server.zadd(self.keys.leases, dict.fromkeys(self.held, 0))
+            self.held.clear()
+
+
+class SharedScheduler(Scheduler):
+    """scrapy-redis's scheduler with leased requests, a heartbeat, and an end when the whole job is done.
+
+    Requests to ``data:`` URLs (the merge step's flush) stay in this process.
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        scheduler = super().from_crawler(crawler)
+        scheduler.crawler = crawler
+        scheduler.keys = _Keys(job_name(crawler.settings))
+        scheduler.worker = worker_name()
+        scheduler.lease_timeout = crawler.settings.getfloat("REDIS_LEASE_TIMEOUT")
+        scheduler.local = deque()
+        scheduler.outputs = {}  # id of a request -> [items not through yet, its output done, its lease]
+        scheduler._reap = scheduler.server.register_script(_REAP)
+        scheduler._finish = scheduler.server.register_script(_FINISH)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(scheduler._item_done, signal)
+        return scheduler
+
+    def open(self, spider):
+        super().open(spider)
+        self.queue.bind(self.keys, self.lease_timeout)
+        self._beat()
+        self.heartbeat = task.LoopingCall(self._beat)
+        self.heartbeat.start(self.lease_timeout / 3, now=False)
+
+    def _beat(self) -> None:
+        """This worker is alive, and still holds its leases."""
+        self.server.set(self.keys.alive(self.worker), 1, ex=max(1, round(self.lease_timeout)))
+        self.queue.renew()
+
+    def close(self, reason):
+        if self.heartbeat.running:
+            self.heartbeat.stop()
+        self.queue.release()
+        self.server.delete(self.keys.alive(self.worker))
+        if reason == "finished":
+            k = self.keys
+            if self._finish(keys=[k.queue, k.leases, k.waiting, k.claims, k.leased, k.scores, k.lease_ids,
+                                  k.written, k.site, k.dupefilter]):
+                self.spider.logger.info("Job %s done: its keys are cleared", k.job)
+
+    def enqueue_request(self, request: Request) -> bool:
+        if request.url.startswith("data:"):
+            self.local.append(request)
+            return True
+        # A retry or a redirect: the request goes back to the frontier, and its lease with it.
+        replaced = request.meta.pop(LEASE, None)
+        queued = super().enqueue_request(request)
+        if replaced is not None:
+            self.queue.ack(replaced)
+        return queued
+
+    def next_request(self) -> Request | None:
+        if self.local:
+            return self.local.popleft()
+        return super().next_request()
+
+    def has_pending_requests(self) -> bool:
+        """Whether the job may still have work for this worker: requests queued or leased anywhere."""
+        if self.local:
+            return True
+        k = self.keys
+        queued, leased, _ = self._reap(keys=[k.queue, k.leased, k.leases, k.scores, k.claims, k.waiting],
+                                       args=[f"{k.job}:alive:"])
+        return queued + leased > 0
+
+    # Acknowledging a request once its callback's output has gone through.
+
+    def track(self, result: Any, output: Iterable[Any]) -> Iterator[Any]:
+        """Pass on the output of a callback (or errback) given ``result``; ack its lease once all of it is through.
+
+        Requests are in the frontier as soon as Scrapy takes them from here;
+        items are through when a signal says they were scraped, dropped or failed.
+        The request is the key: an errback after an HTTP error gets a failure,
+        while the item signals name the response.
+        """
+        request = getattr(result, "request", None)
+        lease = request.meta.get(LEASE) if request is not None else None
+        if lease is None:
+            yield from output
+            return
+        state = self.outputs[id(request)] = [0, False, lease]
+        try:
+            for thing in output:
+                if not isinstance(thing, Request):
+                    state[0] += 1
+                yield thing
+        finally:
+            state[1] = True
+            self._settle(id(request))
+
+    def _item_done(self, item, response, **kwargs) -> None:
+        key = id(getattr(response, "request", None))
+        state = self.outputs.get(key)
+        if state is not None:
+            state[0] -= 1
+            self._settle(key)
+
+    def _settle(self, key: int) -> None:
+        pending, finished, lease = self.outputs[key]
+        if finished and pending <= 0:
+            del self.outputs[key]
+            self.queue.ack(lease)
+
+
+def _outline(page: PageItem) -> str:
+    """What the Lua wholeness check reads of a page: its other page numbers, the total, last, failed."""
+    return json.dumps({"o": sorted(page.others), "t": page.total_pages or 0, "l": bool(page.is_last),
+                       "f": bool(page.failed)})
+
+
+# Keep a page (the first of each number wins); if the article is now whole, take it for this worker.
+# The same rule as crawler.merge.is_whole. Returns -1: late, 0: waiting, else the article's pages.
+_ADD = """
+local article = ARGV[1]
+if redis.call('SISMEMBER', KEYS[4], article) == 1 or redis.call('HEXISTS', KEYS[3], article) == 1 then
+  return -1
+end
+redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[3]); redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[4])
+redis.call('SADD', KEYS[5], article)
+local have, numbers, closes, top = {}, {}, false, 0
+local outlines = redis.call('HGETALL', KEYS[2])
+for i = 1, #outlines, 2 do
+  local n, o = tonumber(outlines[i]), cjson.decode(outlines[i + 1])
+  have[n] = o; numbers[n] = true
+  for _, m in ipairs(o.o) do numbers[m] = true end
+  if o.t > 0 then closes = true; for m = 1, o.t do numbers[m] = true end end
+  if o.l and not o.f then closes = true end
+end
+for n in pairs(numbers) do
+  if not have[n] then return 0 end
+  if n > top then top = n end
+end
+if not closes and not have[top].f then return 0 end
+redis.call('HSET', KEYS[3], article, ARGV[5]); redis.call('SREM', KEYS[5], article)
+return redis.call('HVALS', KEYS[1])
+"""
+
+_TAKE = """
+if redis.call('SISMEMBER', KEYS[4], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then
+  return {}
+end
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2]); redis.call('SREM', KEYS[5], ARGV[1])
+return redis.call('HVALS', KEYS[1])
+"""
+
+
+class RedisPageStore(PageStore):
+    """The merge buffer of a shared crawl, in Redis: every worker's pages, each article taken by one worker."""
+
+    persistent = True
+
+    def __init__(self, server, job: str, worker: str):
+        self.server, self.keys, self.worker = server, _Keys(job), worker
+        self._add = server.register_script(_ADD)
+        self._take = server.register_script(_TAKE)
+
+    @classmethod
+    def from_crawler(cls, crawler) -> RedisPageStore:
+        return cls(connection.from_settings(crawler.settings), job_name(crawler.settings), worker_name())
+
+    def _article_keys(self, article_url: str) -> list[str]:
+        k = self.keys
+        return [k.pages(article_url), k.outlines(article_url), k.claims, k.written, k.waiting]
+
+    def add(self, page: PageItem) -> dict[int, PageItem] | None:
+        url = page.article_url
+        taken = self._add(keys=self._article_keys(url),
+                          args=[url, page.page_number, page_to_json(page), _outline(page), self.worker])
+        if taken == -1:
+            raise LatePage(page)
+        return _pages(taken) if taken else None
+
+    def keep(self, page: PageItem) -> dict[int, PageItem]:
+        raise NotImplementedError("a shared store keeps and takes in one step: add()")
+
+    def take(self, article_url: str) -> dict[int, PageItem]:
+        return _pages(self._take(keys=self._article_keys(article_url), args=[article_url, self.worker]))
+
+    def written(self, article_url: str) -> None:
+        k = self.keys
+        pipe = self.server.pipeline()  # MULTI/EXEC: all of it or none
+        pipe.sadd(k.written, article_url).hdel(k.claims, article_url)
+        pipe.delete(k.pages(article_url), k.outlines(article_url))
+        pipe.execute()
+
+    def article_urls(self) -> list[str]:
+        return sorted(url.decode() for url in self.server.smembers(self.keys.waiting))
+
+    def was_written(self, article_url: str) -> bool:
+        k = self.keys
+        return bool(self.server.sismember(k.written, article_url) or self.server.hexists(k.claims, article_url))
+
+
+def _pages(values: list[bytes]) -> dict[int, PageItem]:
+    pages = (page_from_json(data) for data in values)
+    return {page.page_number: page for page in pages}

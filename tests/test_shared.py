@@ -1,0 +1,149 @@
+"""One crawl shared by several workers through a real Redis server: the same articles as one process, each
+written once, a killed worker's pages taken by the others, and the merge buffer's take atomic."""
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crawler.items import PageContent, PageItem
+from crawler.merge import LatePage, is_whole
+from crawler.shared import RedisPageStore
+from tools.replica import generate
+from tools.server import ReplicaServer
+
+from .conftest import FAST, ROOT, crawl
+
+ARTICLES, PAGES = 40, 3
+SLOW = ("-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")  # a crawl long enough to share
+
+
+@pytest.fixture
+def site(tmp_path):
+    root = tmp_path / "site"
+    generate(root, ARTICLES, PAGES, per_listing=10, page_bytes=(300, 900))
+    server = ReplicaServer(root)
+    yield server.start() + "/"
+    server.stop()
+
+
+def worker(tmp_path, redis_url: str, n: int, *args: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "scrapy", "crawl", "hometown", *FAST, "-s", "LOG_LEVEL=INFO",
+               "-s", f"REDIS_URL={redis_url}", "-s", "REDIS_LEASE_TIMEOUT=2", *args, "-O", str(tmp_path / f"w{n}.jsonl")]
+    return subprocess.Popen(command, cwd=ROOT, stderr=(tmp_path / f"w{n}.log").open("w"))
+
+
+def feed(path) -> list[dict]:
+    return [json.loads(line) for line in path.open(encoding="utf-8")] if path.exists() else []
+
+
+def comparable(records: list[dict]) -> dict[str, dict]:
+    return {r["url"]: {k: v for k, v in r.items() if k not in ("crawled_at", "status")} for r in records}
+
+
+def wait_for(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_three_workers_write_what_one_process_writes(tmp_path, site, redis_server):
+    (tmp_path / "alone").mkdir()
+    alone = crawl(tmp_path / "alone", "-a", f"start_url={site}")
+    assert len(alone) == ARTICLES and all(r["complete"] and r["page_count"] == PAGES for r in alone)
+
+    seeder = worker(tmp_path, redis_server.url, 0, "-a", f"start_url={site}", *SLOW)
+    wait_for(lambda: redis_server.client().exists("hometown:site"))
+    joiners = [worker(tmp_path, redis_server.url, n, *SLOW) for n in (1, 2)]  # no start URL: they join the job
+    for process in (seeder, *joiners):
+        assert process.wait(timeout=120) == 0, (tmp_path / "w0.log").read_text()[-2000:]
+
+    records = [r for n in range(3) for r in feed(tmp_path / f"w{n}.jsonl")]
+    assert len(records) == len({r["url"] for r in records}) == ARTICLES  # no article twice
+    assert comparable(records) == comparable(alone)
+    assert sum(1 for n in range(3) if feed(tmp_path / f"w{n}.jsonl")) >= 2  # the work was shared
+    assert redis_server.client().keys("hometown:*") == []  # the job's keys are cleared at its end
+
+
+def test_a_killed_workers_requests_are_taken_by_the_others(tmp_path, site, redis_server):
+    (tmp_path / "alone").mkdir()
+    alone = crawl(tmp_path / "alone", "-a", f"start_url={site}")
+    workers = [worker(tmp_path, redis_server.url, n, "-a", f"start_url={site}", *SLOW) for n in range(3)]
+    # Worker 0 dies outright once it has written some articles and holds leases of more.
+    wait_for(lambda: len(feed(tmp_path / "w0.jsonl")) >= 3 and redis_server.client().zcard("hometown:leases") > 0)
+    workers[0].send_signal(signal.SIGKILL)
+    workers[0].wait()
+    for process in workers[1:]:
+        assert process.wait(timeout=120) == 0, (tmp_path / "w1.log").read_text()[-2000:]
+
+    records = [r for n in range(3) for r in feed(tmp_path / f"w{n}.jsonl")]
+    assert len(records) == len({r["url"] for r in records})
+    assert comparable(records) == comparable(alone)
+    assert redis_server.client().keys("hometown:*") == []
+
+
+def page(article: str, n: int, others: tuple[int, ...], last: bool = False, failed: str | None = None) -> PageItem:
+    return PageItem(article_url=article, page_number=n, url=f"{article}?p={n}", is_last=last, failed=failed,
+                    others={m: f"{article}?p={m}" for m in others},
+                    content=PageContent(title="標題", paragraphs=[] if failed else [f"第{n}頁。"]))
+
+
+def test_pages_of_one_article_at_two_workers_at_once_are_written_once(redis_server):
+    stores = [RedisPageStore(redis_server.client(), "race", f"worker-{n}") for n in range(3)]
+    for run in range(100):
+        article = f"http://site.test/a{run}"
+        # Two workers get the article's two pages at the same moment; a third gets page 2 a second time.
+        arrivals = [page(article, 1, (2,)), page(article, 2, (1,), last=True), page(article, 2, (1,), last=True)]
+        results: list = [None] * 3
+        start = threading.Barrier(3)
+
+        def deliver(n: int) -> None:
+            start.wait()
+            try:
+                results[n] = stores[n].add(arrivals[n])
+            except LatePage:
+                results[n] = "late"
+
+        threads = [threading.Thread(target=deliver, args=(n,)) for n in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        taken = [r for r in results if isinstance(r, dict)]
+        assert len(taken) == 1, results
+        assert sorted(taken[0]) == [1, 2] and taken[0][2].content.paragraphs == ["第2頁。"]
+        stores[0].written(article)
+        with pytest.raises(LatePage):
+            stores[1].add(arrivals[1])
+
+
+numbers = st.integers(min_value=1, max_value=6)
+pages_strategy = st.lists(
+    st.tuples(numbers, st.sets(numbers, max_size=3), st.booleans(), st.booleans()), min_size=1, max_size=8)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(arrivals=pages_strategy)
+def test_the_shared_buffer_takes_an_article_when_the_merge_rule_calls_it_whole(redis_server, arrivals):
+    """The Lua check in Redis and crawler.merge.is_whole agree, page after page, in any order."""
+    store = RedisPageStore(redis_server.client(), "rule", "worker")
+    article = f"http://site.test/{time.monotonic_ns()}"
+    so_far: dict[int, PageItem] = {}
+    for n, others, last, failed in arrivals:
+        item = page(article, n, tuple(sorted(others - {n})), last=last, failed="HTTP 404" if failed else None)
+        if so_far and is_whole(so_far):
+            with pytest.raises(LatePage):
+                store.add(item)
+            return
+        so_far.setdefault(n, item)
+        taken = store.add(item)
+        assert (taken is not None) == is_whole(so_far)
+        if taken is not None:
+            assert sorted(taken) == sorted(so_far)
