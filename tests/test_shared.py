@@ -95,27 +95,33 @@ def page(article: str, n: int, others: tuple[int, ...], last: bool = False, fail
                     content=PageContent(title="標題", paragraphs=[] if failed else [f"第{n}頁。"]))
 
 
+def deliver_at_once(stores: list[RedisPageStore], arrivals: list[PageItem]) -> list:
+    """Each store gets its page in its own thread, all at the same moment; what each add() gave."""
+    results: list = [None] * len(stores)
+    start = threading.Barrier(len(stores))
+
+    def deliver(n: int) -> None:
+        start.wait()
+        try:
+            results[n] = stores[n].add(arrivals[n])
+        except LatePage:
+            results[n] = "late"
+
+    threads = [threading.Thread(target=deliver, args=(n,)) for n in range(len(stores))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
 def test_pages_of_one_article_at_two_workers_at_once_are_written_once(redis_server):
     stores = [RedisPageStore(redis_server.client(), "race", f"worker-{n}") for n in range(3)]
     for run in range(100):
         article = f"http://site.test/a{run}"
         # Two workers get the article's two pages at the same moment; a third gets page 2 a second time.
         arrivals = [page(article, 1, (2,)), page(article, 2, (1,), last=True), page(article, 2, (1,), last=True)]
-        results: list = [None] * 3
-        start = threading.Barrier(3)
-
-        def deliver(n: int) -> None:
-            start.wait()
-            try:
-                results[n] = stores[n].add(arrivals[n])
-            except LatePage:
-                results[n] = "late"
-
-        threads = [threading.Thread(target=deliver, args=(n,)) for n in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results = deliver_at_once(stores, arrivals)
         taken = [r for r in results if isinstance(r, dict)]
         assert len(taken) == 1, results
         assert sorted(taken[0]) == [1, 2] and taken[0][2].content.paragraphs == ["第2頁。"]
