@@ -64,6 +64,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.stopping.DrainMiddleware": 40,
     # Before everything that could send a request out (robots.txt, retries, cache).
     "crawler.replay.ReplayMiddleware": 50,
+    # After robots.txt (100), which it reads for Crawl-delay: the host's turn, the last wait before the slot.
+    "crawler.pacing.HostPacing": 110,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,

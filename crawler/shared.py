@@ -40,6 +40,8 @@ from .items import PageItem
 from .merge import LatePage, PageStore, page_from_json, page_to_json
 
 LEASE = "redis_lease"  # request.meta: the lease a request was taken under
+HANDED = "redis_handed"  # request.meta: taken from the frontier by the poll, handed to the engine
+POLL_INTERVAL = 0.5  # seconds between two looks at the frontier by an idle worker
 
 
 def job_name(settings) -> str:
@@ -198,6 +200,7 @@ class SharedScheduler(Scheduler):
     """scrapy-redis's scheduler with leased requests, a heartbeat, and an end when the whole job is done.
 
     Requests to ``data:`` URLs (the merge step's flush) stay in this process.
+    An idle worker looks at the frontier every POLL_INTERVAL seconds.
     """
 
     @classmethod
@@ -221,15 +224,28 @@ class SharedScheduler(Scheduler):
         self._beat()
         self.heartbeat = task.LoopingCall(self._beat)
         self.heartbeat.start(self.lease_timeout / 3, now=False)
+        self.poll = task.LoopingCall(self._poll)
+        self.poll.start(POLL_INTERVAL, now=False)
 
     def _beat(self) -> None:
         """This worker is alive, and still holds its leases."""
         self.server.set(self.keys.alive(self.worker), 1, ex=max(1, round(self.lease_timeout)))
         self.queue.renew()
 
+    def _poll(self) -> None:
+        """An idle worker takes new work from the frontier at once, not at Scrapy's next heartbeat (5 s)."""
+        downloader = self.crawler.engine.downloader
+        if self.local or downloader.active or downloader.needs_backout():
+            return
+        request = self.queue.pop()
+        if request is not None:
+            request.meta[HANDED] = True
+            self.crawler.engine.crawl(request)  # back here through enqueue_request, and the engine wakes up
+
     def close(self, reason):
-        if self.heartbeat.running:
-            self.heartbeat.stop()
+        for loop in (self.heartbeat, self.poll):
+            if loop.running:
+                loop.stop()
         self.queue.release()
         self.server.delete(self.keys.alive(self.worker))
         if reason == "finished":
@@ -239,7 +255,7 @@ class SharedScheduler(Scheduler):
                 self.spider.logger.info("Job %s done: its keys are cleared", k.job)
 
     def enqueue_request(self, request: Request) -> bool:
-        if request.url.startswith("data:"):
+        if request.url.startswith("data:") or request.meta.pop(HANDED, False):
             self.local.append(request)
             return True
         # A retry or a redirect: the request goes back to the frontier, and its lease with it.
