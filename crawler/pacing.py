@@ -20,14 +20,17 @@ import time
 from protego import Protego
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy_redis import connection
 from twisted.internet import reactor, task
+
+from .shared import JobKeys, job_name
 
 # Take the host's next turn: when this request may go, from now (Redis clock); the turn after is ``gap`` later.
 _TURN = """
 local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1e6
-local at = math.max(t, tonumber(redis.call('GET', KEYS[1]) or '0'))
-redis.call('SET', KEYS[1], tostring(at + tonumber(ARGV[1])), 'EX', math.ceil(at - t + tonumber(ARGV[1])) + 60)
+local at = math.max(t, tonumber(redis.call('HGET', KEYS[1], ARGV[2]) or '0'))
+redis.call('HSET', KEYS[1], ARGV[2], tostring(at + tonumber(ARGV[1])))
 return tostring(at - t)
 """
 
@@ -45,12 +48,8 @@ class HostPacing:
         self.next_turn: dict[str, float] = {}  # one process: host -> when its next request may go (monotonic)
         self.redis = None
         if settings.get("REDIS_URL"):
-            from scrapy_redis import connection
-
-            from .shared import job_name
-
             self.redis = connection.from_settings(settings)
-            self.prefix = f"{job_name(settings)}:turn:"
+            self.turns = JobKeys(job_name(settings)).turns
             self._turn = self.redis.register_script(_TURN)
 
     @classmethod
@@ -73,7 +72,7 @@ class HostPacing:
     def _take_turn(self, host: str, gap: float) -> float:
         """Seconds until this request's turn at ``host``; the next turn is ``gap`` after it."""
         if self.redis is not None:
-            return float(self._turn(keys=[self.prefix + host], args=[gap]))
+            return float(self._turn(keys=[self.turns], args=[gap, host]))
         now = time.monotonic()
         at = max(now, self.next_turn.get(host, 0.0))
         self.next_turn[host] = at + gap

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -38,6 +39,7 @@ from twisted.internet import task
 
 from .items import PageItem
 from .merge import LatePage, PageStore, page_from_json, page_to_json
+from .site import on_site
 
 LEASE = "redis_lease"  # request.meta: the lease a request was taken under
 HANDED = "redis_handed"  # request.meta: taken from the frontier by the poll, handed to the engine
@@ -84,7 +86,9 @@ def join_job(settings, start_url: str | None) -> str | None:
     return known.decode() if known else None
 
 
-class _Keys:
+class JobKeys:
+    """The Redis keys of one job: its name, a colon, and what they hold."""
+
     def __init__(self, job: str):
         self.job = job
         self.queue = f"{job}:requests"
@@ -96,6 +100,8 @@ class _Keys:
         self.claims = f"{job}:claims"  # article -> the worker writing it
         self.written = f"{job}:written"
         self.site = f"{job}:site"
+        self.domains = f"{job}:domains"  # hosts the start URL landed on, after redirects
+        self.turns = f"{job}:turns"  # host -> when its next request may go (crawler.pacing)
         self.dupefilter = f"{job}:dupefilter"
 
     def alive(self, worker: str) -> str:
@@ -160,11 +166,14 @@ class LeasedQueue(PriorityQueue):
 
     lease_timeout = 60.0
 
-    def bind(self, keys: _Keys, lease_timeout: float) -> None:
+    def bind(self, keys: JobKeys, lease_timeout: float) -> None:
         self.keys, self.lease_timeout = keys, lease_timeout
         self._pop = self.server.register_script(_POP)
         self._renew = self.server.register_script(_RENEW)
-        self.held: set[int] = set()
+        # Leases this worker holds -> their requests. A request Scrapy let go of without an ack
+        # (an offsite redirect, a request_scheduled handler's IgnoreRequest) was dropped on purpose.
+        self.held: dict[int, weakref.ref] = {}
+        self.dropped = 0
 
     def pop(self, timeout: float = 0) -> Request | None:
         k = self.keys
@@ -174,7 +183,7 @@ class LeasedQueue(PriorityQueue):
         lease, data = int(taken[0]), taken[1]
         request = self._decode_request(data)
         request.meta[LEASE] = lease
-        self.held.add(lease)
+        self.held[lease] = weakref.ref(request)
         return request
 
     def ack(self, lease: int) -> None:
@@ -183,9 +192,15 @@ class LeasedQueue(PriorityQueue):
         pipe = self.server.pipeline()
         pipe.zrem(k.leases, lease).hdel(k.leased, lease).hdel(k.scores, lease)
         pipe.execute()
-        self.held.discard(lease)
+        self.held.pop(lease, None)
 
     def renew(self) -> None:
+        for lease, request in list(self.held.items()):
+            if request() is None:
+                self.dropped += 1
+                self.ack(lease)
+                self.spider.logger.info("Request under lease %s was dropped by Scrapy without a response "
+                                        "(offsite, or filtered): its lease is given up", lease)
         if self.held:
             self._renew(keys=[self.keys.leases], args=[self.lease_timeout, *self.held])
 
@@ -207,11 +222,12 @@ class SharedScheduler(Scheduler):
     def from_crawler(cls, crawler):
         scheduler = super().from_crawler(crawler)
         scheduler.crawler = crawler
-        scheduler.keys = _Keys(job_name(crawler.settings))
+        scheduler.keys = JobKeys(job_name(crawler.settings))
         scheduler.worker = worker_name()
         scheduler.lease_timeout = crawler.settings.getfloat("REDIS_LEASE_TIMEOUT")
         scheduler.local = deque()
-        scheduler.outputs = {}  # id of a request -> [items not through yet, its output done, its lease]
+        # id of a request -> [items not through yet, its output done, its lease, the request]
+        scheduler.outputs = {}
         scheduler._reap = scheduler.server.register_script(_REAP)
         scheduler._finish = scheduler.server.register_script(_FINISH)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
@@ -231,13 +247,14 @@ class SharedScheduler(Scheduler):
         """This worker is alive, and still holds its leases."""
         self.server.set(self.keys.alive(self.worker), 1, ex=max(1, round(self.lease_timeout)))
         self.queue.renew()
+        self.stats.set_value("redis/leases_dropped", self.queue.dropped)
 
     def _poll(self) -> None:
         """An idle worker takes new work from the frontier at once, not at Scrapy's next heartbeat (5 s)."""
         downloader = self.crawler.engine.downloader
         if self.local or downloader.active or downloader.needs_backout():
             return
-        request = self.queue.pop()
+        request = self._on_site(self.queue.pop())
         if request is not None:
             request.meta[HANDED] = True
             self.crawler.engine.crawl(request)  # back here through enqueue_request, and the engine wakes up
@@ -251,7 +268,7 @@ class SharedScheduler(Scheduler):
         if reason == "finished":
             k = self.keys
             if self._finish(keys=[k.queue, k.leases, k.waiting, k.claims, k.leased, k.scores, k.lease_ids,
-                                  k.written, k.site, k.dupefilter]):
+                                  k.written, k.site, k.domains, k.turns, k.dupefilter]):
                 self.spider.logger.info("Job %s done: its keys are cleared", k.job)
 
     def enqueue_request(self, request: Request) -> bool:
@@ -268,7 +285,19 @@ class SharedScheduler(Scheduler):
     def next_request(self) -> Request | None:
         if self.local:
             return self.local.popleft()
-        return super().next_request()
+        return self._on_site(super().next_request())
+
+    def _on_site(self, request: Request | None) -> Request | None:
+        """A request queued by another worker may be on a host the start URL landed on there: learn it first."""
+        domains = self.spider.allowed_domains
+        if request is not None and not on_site(request.url, domains):
+            domains.extend(d for d in sorted(m.decode() for m in self.server.smembers(self.keys.domains))
+                           if d not in domains)
+        return request
+
+    def share_domain(self, domain: str) -> None:
+        """The start URL landed on ``domain``: every worker's site, from now on."""
+        self.server.sadd(self.keys.domains, domain)
 
     def has_pending_requests(self) -> bool:
         """Whether the job may still have work for this worker: requests queued or leased anywhere."""
@@ -294,7 +323,7 @@ class SharedScheduler(Scheduler):
         if lease is None:
             yield from output
             return
-        state = self.outputs[id(request)] = [0, False, lease]
+        state = self.outputs[id(request)] = [0, False, lease, request]
         try:
             for thing in output:
                 if not isinstance(thing, Request):
@@ -312,7 +341,7 @@ class SharedScheduler(Scheduler):
             self._settle(key)
 
     def _settle(self, key: int) -> None:
-        pending, finished, lease = self.outputs[key]
+        pending, finished, lease, _ = self.outputs[key]
         if finished and pending <= 0:
             del self.outputs[key]
             self.queue.ack(lease)
@@ -366,7 +395,7 @@ class RedisPageStore(PageStore):
     persistent = True
 
     def __init__(self, server, job: str, worker: str):
-        self.server, self.keys, self.worker = server, _Keys(job), worker
+        self.server, self.keys, self.worker = server, JobKeys(job), worker
         self._add = server.register_script(_ADD)
         self._take = server.register_script(_TAKE)
 

@@ -181,6 +181,9 @@ class HometownSpider(scrapy.Spider):
         domain = site_domain(urlsplit(url).hostname or "")
         if domain and domain not in self.allowed_domains:
             self.allowed_domains.append(domain)
+            scheduler = self.crawler.engine.scheduler
+            if isinstance(scheduler, SharedScheduler):
+                scheduler.share_domain(domain)
             self.logger.info("The start URL lands on %s: its pages are on the site too", domain)
 
     def _follow_listing(self, page: ParsedPage, walk: str | None) -> Iterator[Request]:
