@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from abc import ABC, abstractmethod
-from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -170,10 +169,10 @@ class LatePage(Exception):
 
 def page_to_json(page: PageItem, outline: bool = False) -> str:
     """A page as JSON; its ``outline``: without its text (what the wholeness check reads)."""
-    fields = asdict(page)
+    fields = vars(page)  # not dataclasses.asdict: its deep copy cost more than the JSON
     if outline:
         fields = {k: v for k, v in fields.items() if k not in ("content", "requisites")}
-    return json.dumps(fields, ensure_ascii=False)
+    return json.dumps(fields, ensure_ascii=False, default=vars)
 
 
 def page_from_json(data: str | bytes) -> PageItem:

@@ -44,6 +44,12 @@ from .site import on_site
 LEASE = "redis_lease"  # request.meta: the lease a request was taken under
 HANDED = "redis_handed"  # request.meta: taken from the frontier by the poll, handed to the engine
 POLL_INTERVAL = 0.5  # seconds between two looks at the frontier by an idle worker
+POP_BATCH = 4  # requests taken from the frontier in one round trip
+WAKE_URL = "data:,job-done"  # a request that wakes Scrapy's engine when the job ends elsewhere
+
+
+def _nothing(response: Any) -> None:
+    """The wake-up request's callback."""
 
 
 def job_name(settings) -> str:
@@ -133,16 +139,33 @@ end
 return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[3]), redis.call('HLEN', KEYS[5])}
 """
 
-# Take the first request of the frontier under a new lease.
+# Acknowledge the leases in ARGV[3..], then take the first ARGV[2] requests of the frontier, each under a
+# new lease: {lease, request, lease, request...}.
 _POP = """
-local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #first == 0 then return false end
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
-local id = redis.call('INCR', KEYS[5])
+for i = 3, #ARGV do
+  redis.call('ZREM', KEYS[3], ARGV[i]); redis.call('HDEL', KEYS[2], ARGV[i]); redis.call('HDEL', KEYS[4], ARGV[i])
+end
+local first = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1, 'WITHSCORES')
+if #first == 0 then return {} end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, #first / 2 - 1)
 local now = redis.call('TIME')
-redis.call('HSET', KEYS[2], id, first[1]); redis.call('HSET', KEYS[4], id, first[2])
-redis.call('ZADD', KEYS[3], tonumber(now[1]) + tonumber(now[2]) / 1e6 + tonumber(ARGV[1]), id)
-return {id, first[1]}
+local expires = tonumber(now[1]) + tonumber(now[2]) / 1e6 + tonumber(ARGV[1])
+local taken = {}
+for i = 1, #first, 2 do
+  local id = redis.call('INCR', KEYS[5])
+  redis.call('HSET', KEYS[2], id, first[i]); redis.call('HSET', KEYS[4], id, first[i + 1])
+  redis.call('ZADD', KEYS[3], expires, id)
+  taken[#taken + 1] = id; taken[#taken + 1] = first[i]
+end
+return taken
+"""
+
+# scrapy-redis's enqueue in one round trip: the fingerprint into the duplicate filter, and if it is new
+# (or there is none: dont_filter), the request into the frontier.
+_PUSH = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
 """
 
 _RENEW = """
@@ -166,33 +189,69 @@ class LeasedQueue(PriorityQueue):
 
     lease_timeout = 60.0
 
-    def bind(self, keys: JobKeys, lease_timeout: float) -> None:
-        self.keys, self.lease_timeout = keys, lease_timeout
+    def bind(self, keys: JobKeys, lease_timeout: float, df_key: str) -> None:
+        self.keys, self.lease_timeout, self.df_key = keys, lease_timeout, df_key
+        self.taken: deque[Request] = deque()  # leased, not yet given to the engine
         self._pop = self.server.register_script(_POP)
+        self._push = self.server.register_script(_PUSH)
         self._renew = self.server.register_script(_RENEW)
         # Leases this worker holds -> their requests. A request Scrapy let go of without an ack
         # (an offsite redirect, a request_scheduled handler's IgnoreRequest) was dropped on purpose.
         self.held: dict[int, weakref.ref] = {}
+        self.acks: list[int] = []  # acknowledged, not yet sent
         self.dropped = 0
 
     def pop(self, timeout: float = 0) -> Request | None:
-        k = self.keys
-        taken = self._pop(keys=[k.queue, k.leased, k.leases, k.scores, k.lease_ids], args=[self.lease_timeout])
-        if not taken:
-            return None
-        lease, data = int(taken[0]), taken[1]
-        request = self._decode_request(data)
-        request.meta[LEASE] = lease
-        self.held[lease] = weakref.ref(request)
-        return request
+        """The next request: from those taken with the last round trip, else up to POP_BATCH more."""
+        if not self.taken:
+            k = self.keys
+            acks, self.acks = self.acks, []
+            taken = self._pop(keys=[k.queue, k.leased, k.leases, k.scores, k.lease_ids],
+                              args=[self.lease_timeout, POP_BATCH, *acks])
+            for lease, data in zip(taken[::2], taken[1::2]):
+                request = self._decode_request(data)
+                request.meta[LEASE] = int(lease)
+                self.held[int(lease)] = weakref.ref(request)
+                self.taken.append(request)
+        return self.taken.popleft() if self.taken else None
+
+    def push(self, request: Request, fingerprint: str = "") -> bool:
+        """Into the frontier, unless ``fingerprint`` is in the duplicate filter already (then False)."""
+        return bool(self._push(keys=[self.df_key, self.key], args=[fingerprint, -request.priority,
+                                                                    self._encode_request(request)]))
 
     def ack(self, lease: int) -> None:
-        """The request's work is done (or is in the frontier again under another request): its lease goes."""
-        k = self.keys
-        pipe = self.server.pipeline()
-        pipe.zrem(k.leases, lease).hdel(k.leased, lease).hdel(k.scores, lease)
-        pipe.execute()
-        self.held.pop(lease, None)
+        """The request's work is done (or is in the frontier again under another request): its lease goes.
+
+        Sent with the next pop, or by ``flush`` (at the heartbeat, before the job's state is read):
+        one round trip less per request. A worker killed in between has that request done again,
+        which is harmless.
+        """
+        if self.held.pop(lease, None) is not None:
+            self.acks.append(lease)
+
+    def flush(self) -> None:
+        """Send the acknowledgements not sent yet."""
+        if self.acks:
+            k = self.keys
+            acks, self.acks = self.acks, []
+            pipe = self.server.pipeline()
+            pipe.zrem(k.leases, *acks).hdel(k.leased, *acks).hdel(k.scores, *acks)
+            pipe.execute()
+
+    def _encode_request(self, request: Request) -> bytes:
+        """As scrapy-redis encodes, naming the spider's callbacks without a search of all its methods each time."""
+        methods = {name: getattr(request, name) for name in ("callback", "errback")}
+        names = {name: getattr(method, "__name__", None) for name, method in methods.items() if method is not None}
+        if any(getattr(self.spider, n, None) != methods[name] for name, n in names.items() if n):
+            return super()._encode_request(request)  # not a method of the spider: scrapy-redis's way
+        request.callback = request.errback = None
+        try:
+            obj = request.to_dict()
+        finally:
+            request.callback, request.errback = methods["callback"], methods["errback"]
+        obj.update(names)
+        return self.serializer.dumps(obj)
 
     def renew(self) -> None:
         for lease, request in list(self.held.items()):
@@ -201,11 +260,13 @@ class LeasedQueue(PriorityQueue):
                 self.ack(lease)
                 self.spider.logger.info("Request under lease %s was dropped by Scrapy without a response "
                                         "(offsite, or filtered): its lease is given up", lease)
+        self.flush()
         if self.held:
             self._renew(keys=[self.keys.leases], args=[self.lease_timeout, *self.held])
 
     def release(self) -> None:
         """This worker stops: the requests it holds go back to the frontier now, for others to take."""
+        self.flush()
         if self.held:
             self.server.zadd(self.keys.leases, dict.fromkeys(self.held, 0))
             self.held.clear()
@@ -226,6 +287,7 @@ class SharedScheduler(Scheduler):
         scheduler.worker = worker_name()
         scheduler.lease_timeout = crawler.settings.getfloat("REDIS_LEASE_TIMEOUT")
         scheduler.local = deque()
+        scheduler.waiting_for_others = False  # the job had work queued or leased when last asked
         # id of a request -> [items not through yet, its output done, its lease, the request]
         scheduler.outputs = {}
         scheduler._reap = scheduler.server.register_script(_REAP)
@@ -236,7 +298,7 @@ class SharedScheduler(Scheduler):
 
     def open(self, spider):
         super().open(spider)
-        self.queue.bind(self.keys, self.lease_timeout)
+        self.queue.bind(self.keys, self.lease_timeout, self.df.key)
         self._beat()
         self.heartbeat = task.LoopingCall(self._beat)
         self.heartbeat.start(self.lease_timeout / 3, now=False)
@@ -250,14 +312,18 @@ class SharedScheduler(Scheduler):
         self.stats.set_value("redis/leases_dropped", self.queue.dropped)
 
     def _poll(self) -> None:
-        """An idle worker takes new work from the frontier at once, not at Scrapy's next heartbeat (5 s)."""
-        downloader = self.crawler.engine.downloader
-        if self.local or downloader.active or downloader.needs_backout():
+        """An idle worker takes new work from the frontier at once, and ends as soon as the job is done,
+        not at Scrapy's next heartbeat (5 s)."""
+        engine = self.crawler.engine
+        if self.local or engine.downloader.active or engine.downloader.needs_backout():
             return
         request = self._on_site(self.queue.pop())
         if request is not None:
             request.meta[HANDED] = True
-            self.crawler.engine.crawl(request)  # back here through enqueue_request, and the engine wakes up
+            engine.crawl(request)  # back here through enqueue_request, and the engine wakes up
+        elif self.waiting_for_others and not self.has_pending_requests():
+            # The others are done: a local request with no page wakes the engine, which then sees the job idle.
+            engine.crawl(Request(WAKE_URL, callback=_nothing, dont_filter=True))
 
     def close(self, reason):
         for loop in (self.heartbeat, self.poll):
@@ -277,7 +343,12 @@ class SharedScheduler(Scheduler):
             return True
         # A retry or a redirect: the request goes back to the frontier, and its lease with it.
         replaced = request.meta.pop(LEASE, None)
-        queued = super().enqueue_request(request)
+        # scrapy-redis's enqueue_request, with the duplicate check and the push in one round trip.
+        queued = self.queue.push(request, "" if request.dont_filter else self.df.request_fingerprint(request))
+        if queued:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        else:
+            self.df.log(request, self.spider)
         if replaced is not None:
             self.queue.ack(replaced)
         return queued
@@ -301,12 +372,14 @@ class SharedScheduler(Scheduler):
 
     def has_pending_requests(self) -> bool:
         """Whether the job may still have work for this worker: requests queued or leased anywhere."""
-        if self.local:
+        if self.local or self.queue.taken:
             return True
+        self.queue.flush()
         k = self.keys
         queued, leased, _ = self._reap(keys=[k.queue, k.leased, k.leases, k.scores, k.claims, k.waiting],
                                        args=[f"{k.job}:alive:"])
-        return queued + leased > 0
+        self.waiting_for_others = queued + leased > 0
+        return self.waiting_for_others
 
     # Acknowledging a request once its callback's output has gone through.
 

