@@ -155,3 +155,15 @@ def test_the_shared_buffer_takes_an_article_when_the_merge_rule_calls_it_whole(r
         assert (taken is not None) == is_whole(so_far)
         if taken is not None:
             assert sorted(taken) == sorted(so_far)
+
+
+def test_a_worker_with_no_job_to_join_or_no_redis_stops_with_one_line(tmp_path, redis_server):
+    from tools.server import free_port
+
+    for url, message in ((redis_server.url, "no crawl job 'hometown' to join; give -a start_url= to seed it"),
+                         (f"redis://127.0.0.1:{free_port()}/0", "cannot reach Redis")):
+        result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "hometown", "-s", f"REDIS_URL={url}",
+                                 "-O", str(tmp_path / "out.jsonl")], cwd=ROOT, capture_output=True, text=True,
+                                timeout=60, check=False)
+        assert result.returncode == 2, result.stderr[-2000:]
+        assert message in result.stderr and "Traceback" not in result.stderr

@@ -17,11 +17,13 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from redis.exceptions import RedisError
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.utils.misc import load_object
 
 from ..merge import PageStore
+from ..shared import job_name, join_job
 from ..storage import StorageError, describe_storage
 
 logger = logging.getLogger(__name__)
@@ -80,6 +82,8 @@ def check_arguments(spargs: dict, settings) -> None:
     for feed in settings.getdict("FEEDS") or ([settings["DEFAULT_FEED"]] if settings.get("DEFAULT_FEED") else []):
         check_writable(str(feed))
     replay = spargs.get("replay", settings.get("REPLAY_SOURCE"))
+    if settings.get("REDIS_URL"):
+        check_job(settings, joining=start_url is None and replay is None)
     if replay is None:
         return
     name = "-a replay" if "replay" in spargs else "-s REPLAY_SOURCE"
@@ -97,6 +101,17 @@ def check_arguments(spargs: dict, settings) -> None:
     elif (urlsplit(start_url).netloc or "").lower() not in saved.hosts:
         raise ValueError(f"-a start_url={start_url}: its host is not in the saved site {replay}, "
                          f"which holds {', '.join(saved.hosts)}")
+
+
+def check_job(settings, joining: bool) -> None:
+    """A shared crawl's Redis must answer, and a worker without a start URL needs a job to join."""
+    try:
+        start_url = join_job(settings, None)
+    except RedisError as exc:
+        raise ValueError(f"-s REDIS_URL={settings['REDIS_URL']}: cannot reach Redis ({exc})") from None
+    if joining and start_url is None:
+        raise ValueError(f"-s REDIS_URL={settings['REDIS_URL']}: no crawl job {job_name(settings)!r} to join; "
+                         "give -a start_url= to seed it")
 
 
 def check_writable(feed: str) -> None:

@@ -35,6 +35,7 @@ from ..walk import (
 )
 
 DEFAULT_START_URL = "http://www.xiangtianlong.com/"
+ARTICLE_PRIORITY = 2  # above a listing walk's pages (1), new articles (0) and due re-checks (-1)
 START = Trail(LINK)
 REPLAY_SETTINGS = {
     "STATE_FILE": "",
@@ -103,9 +104,8 @@ class HometownSpider(scrapy.Spider):
             shared_settings(settings)
             seeds = bool(kwargs.get("start_url"))
             kwargs["start_url"] = join_job(settings, kwargs.get("start_url"))
-            if not kwargs["start_url"]:
-                raise ValueError(f"No crawl job {settings.get('CRAWL_JOB') or cls.name!r} to join in "
-                                 f"{settings.get('REDIS_URL')}: give -a start_url= to seed it")
+            if not kwargs["start_url"]:  # scrapy crawl says so before, in one line
+                raise ValueError("no crawl job to join in REDIS_URL: give -a start_url= to seed it")
         default_feed = settings.get("DEFAULT_FEED")
         if default_feed and not settings.getdict("FEEDS"):
             settings.set("FEEDS", {default_feed: {"format": "jsonlines"}}, priority="spider")
@@ -130,7 +130,11 @@ class HometownSpider(scrapy.Spider):
                 yield self._request(url, Trail(ITEM)).replace(priority=-1)
 
     def _request(self, url: str, trail: Trail) -> Request:
-        request = Request(url, callback=self.parse, errback=self.page_failed, cb_kwargs={"trail": trail})
+        # The pages of an article begun come before anything new: an article is finished before others are
+        # started, so the pages waiting for their article, and the requests waiting, stay few however large the site.
+        priority = ARTICLE_PRIORITY if trail.role == ARTICLE_PAGE or trail.waiting else 0
+        request = Request(url, callback=self.parse, errback=self.page_failed, cb_kwargs={"trail": trail},
+                          priority=priority)
         if trail.role == ITEM or (trail.role == ARTICLE_PAGE and trail.page_number == 1):
             request.meta["first_page"] = True  # an article's first page: the incremental state checks it
         return request
