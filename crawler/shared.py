@@ -139,18 +139,30 @@ end
 return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[3]), redis.call('HLEN', KEYS[5])}
 """
 
-# Acknowledge the leases in ARGV[3..], then take the first ARGV[2] requests of the frontier, each under a
-# new lease: {lease, request, lease, request...}.
-_POP = """
-for i = 3, #ARGV do
+# One round trip with the frontier, in this order: the requests this worker queued since the last one
+# go in (each past the duplicate filter, unless its fingerprint is empty: dont_filter), then its
+# acknowledgements, then it takes up to ARGV[2] requests, each under a new lease.
+# ARGV: timeout, count, number of pushes, (fingerprint, score, request) per push, leases acknowledged.
+# Returns {requests queued, lease, request, lease, request...}.
+_EXCHANGE = """
+local pushes, queued = tonumber(ARGV[3]), 0
+local acks = 4 + 3 * pushes
+for i = 4, acks - 1, 3 do
+  if ARGV[i] == '' or redis.call('SADD', KEYS[6], ARGV[i]) == 1 then
+    redis.call('ZADD', KEYS[1], ARGV[i + 1], ARGV[i + 2]); queued = queued + 1
+  end
+end
+for i = acks, #ARGV do
   redis.call('ZREM', KEYS[3], ARGV[i]); redis.call('HDEL', KEYS[2], ARGV[i]); redis.call('HDEL', KEYS[4], ARGV[i])
 end
-local first = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1, 'WITHSCORES')
-if #first == 0 then return {} end
+local taken = {queued}
+local count = tonumber(ARGV[2])
+if count == 0 then return taken end
+local first = redis.call('ZRANGE', KEYS[1], 0, count - 1, 'WITHSCORES')
+if #first == 0 then return taken end
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, #first / 2 - 1)
 local now = redis.call('TIME')
 local expires = tonumber(now[1]) + tonumber(now[2]) / 1e6 + tonumber(ARGV[1])
-local taken = {}
 for i = 1, #first, 2 do
   local id = redis.call('INCR', KEYS[5])
   redis.call('HSET', KEYS[2], id, first[i]); redis.call('HSET', KEYS[4], id, first[i + 1])
@@ -158,14 +170,6 @@ for i = 1, #first, 2 do
   taken[#taken + 1] = id; taken[#taken + 1] = first[i]
 end
 return taken
-"""
-
-# scrapy-redis's enqueue in one round trip: the fingerprint into the duplicate filter, and if it is new
-# (or there is none: dont_filter), the request into the frontier.
-_PUSH = """
-if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-return 1
 """
 
 _RENEW = """
@@ -189,11 +193,11 @@ class LeasedQueue(PriorityQueue):
 
     lease_timeout = 60.0
 
-    def bind(self, keys: JobKeys, lease_timeout: float, df_key: str) -> None:
-        self.keys, self.lease_timeout, self.df_key = keys, lease_timeout, df_key
+    def bind(self, keys: JobKeys, lease_timeout: float, df_key: str, stats) -> None:
+        self.keys, self.lease_timeout, self.df_key, self.stats = keys, lease_timeout, df_key, stats
         self.taken: deque[Request] = deque()  # leased, not yet given to the engine
-        self._pop = self.server.register_script(_POP)
-        self._push = self.server.register_script(_PUSH)
+        self.pushes: list = []  # fingerprint, score, request: queued with the next round trip
+        self._script = self.server.register_script(_EXCHANGE)
         self._renew = self.server.register_script(_RENEW)
         # Leases this worker holds -> their requests. A request Scrapy let go of without an ack
         # (an offsite redirect, a request_scheduled handler's IgnoreRequest) was dropped on purpose.
@@ -204,40 +208,40 @@ class LeasedQueue(PriorityQueue):
     def pop(self, timeout: float = 0) -> Request | None:
         """The next request: from those taken with the last round trip, else up to POP_BATCH more."""
         if not self.taken:
-            k = self.keys
-            acks, self.acks = self.acks, []
-            taken = self._pop(keys=[k.queue, k.leased, k.leases, k.scores, k.lease_ids],
-                              args=[self.lease_timeout, POP_BATCH, *acks])
-            for lease, data in zip(taken[::2], taken[1::2]):
-                request = self._decode_request(data)
-                request.meta[LEASE] = int(lease)
-                self.held[int(lease)] = weakref.ref(request)
-                self.taken.append(request)
+            self._exchange(POP_BATCH)
         return self.taken.popleft() if self.taken else None
 
-    def push(self, request: Request, fingerprint: str = "") -> bool:
-        """Into the frontier, unless ``fingerprint`` is in the duplicate filter already (then False)."""
-        return bool(self._push(keys=[self.df_key, self.key], args=[fingerprint, -request.priority,
-                                                                    self._encode_request(request)]))
+    def push(self, request: Request, fingerprint: str = "") -> None:
+        """Into the frontier with the next round trip, unless ``fingerprint`` is in the duplicate filter."""
+        self.pushes += (fingerprint, -request.priority, self._encode_request(request))
 
     def ack(self, lease: int) -> None:
         """The request's work is done (or is in the frontier again under another request): its lease goes.
 
-        Sent with the next pop, or by ``flush`` (at the heartbeat, before the job's state is read):
-        one round trip less per request. A worker killed in between has that request done again,
-        which is harmless.
+        With the next round trip, after the requests queued until then: one round trip less per request.
+        A worker killed in between has that request done again, which is harmless.
         """
         if self.held.pop(lease, None) is not None:
             self.acks.append(lease)
 
     def flush(self) -> None:
-        """Send the acknowledgements not sent yet."""
-        if self.acks:
-            k = self.keys
-            acks, self.acks = self.acks, []
-            pipe = self.server.pipeline()
-            pipe.zrem(k.leases, *acks).hdel(k.leased, *acks).hdel(k.scores, *acks)
-            pipe.execute()
+        """Send the requests queued and the acknowledgements given since the last round trip."""
+        if self.pushes or self.acks:
+            self._exchange(0)
+
+    def _exchange(self, count: int) -> None:
+        k = self.keys
+        pushes, acks = self.pushes, self.acks
+        self.pushes, self.acks = [], []
+        reply = self._script(keys=[k.queue, k.leased, k.leases, k.scores, k.lease_ids, self.df_key],
+                             args=[self.lease_timeout, count, len(pushes) // 3, *pushes, *acks])
+        self.stats.inc_value("scheduler/enqueued/redis", reply[0])
+        self.stats.inc_value("dupefilter/filtered", len(pushes) // 3 - reply[0])
+        for lease, data in zip(reply[1::2], reply[2::2]):
+            request = self._decode_request(data)
+            request.meta[LEASE] = int(lease)
+            self.held[int(lease)] = weakref.ref(request)
+            self.taken.append(request)
 
     def _encode_request(self, request: Request) -> bytes:
         """As scrapy-redis encodes, naming the spider's callbacks without a search of all its methods each time."""
@@ -298,7 +302,7 @@ class SharedScheduler(Scheduler):
 
     def open(self, spider):
         super().open(spider)
-        self.queue.bind(self.keys, self.lease_timeout, self.df.key)
+        self.queue.bind(self.keys, self.lease_timeout, self.df.key, self.stats)
         self._beat()
         self.heartbeat = task.LoopingCall(self._beat)
         self.heartbeat.start(self.lease_timeout / 3, now=False)
@@ -343,15 +347,12 @@ class SharedScheduler(Scheduler):
             return True
         # A retry or a redirect: the request goes back to the frontier, and its lease with it.
         replaced = request.meta.pop(LEASE, None)
-        # scrapy-redis's enqueue_request, with the duplicate check and the push in one round trip.
-        queued = self.queue.push(request, "" if request.dont_filter else self.df.request_fingerprint(request))
-        if queued:
-            self.stats.inc_value("scheduler/enqueued/redis")
-        else:
-            self.df.log(request, self.spider)
+        # As scrapy-redis's enqueue_request, the duplicate check and the push in Redis, with the next round
+        # trip (counted there: scheduler/enqueued/redis, dupefilter/filtered).
+        self.queue.push(request, "" if request.dont_filter else self.df.request_fingerprint(request))
         if replaced is not None:
             self.queue.ack(replaced)
-        return queued
+        return True
 
     def next_request(self) -> Request | None:
         if self.local:
