@@ -99,6 +99,9 @@ FEED_EXPORT_ENCODING = "utf-8"
 # Local files written unbuffered: a record exported is on disk even if the process is killed next.
 FEED_STORAGES = {"": "crawler.feeds.UnbufferedFileFeedStorage", "file": "crawler.feeds.UnbufferedFileFeedStorage"}
 
+# With JOBDIR: Scrapy's LIFO disk queue, safe to reopen after a process killed outright (crawler/queues.py).
+SCHEDULER_DISK_QUEUE = "crawler.queues.KillSafePickleLifoDiskQueue"
+
 # --- Several machines (crawler/shared.py) ------------------------------------------
 # redis://HOST:PORT/DB: one crawl shared by every process given the same URL and
 # CRAWL_JOB (frontier, duplicate filter, merge buffer in Redis). None: one process.

@@ -221,3 +221,25 @@ def test_a_crawl_killed_at_random_moments_and_resumed_loses_no_article(tmp_path)
                 record = json.loads(line)
                 written.setdefault(record["url"], (record["text"], record["complete"]))
     assert written == expected  # every article, with exactly its text; a rare duplicate is allowed
+
+
+def test_a_queue_file_a_killed_crawl_left_empty_is_started_afresh(tmp_path):
+    """SIGKILL can leave a JOBDIR queue file shorter than its header; Scrapy's queue cannot open it."""
+    import struct
+    from types import SimpleNamespace
+
+    from scrapy import Request
+    from scrapy.squeues import PickleLifoDiskQueue
+
+    from crawler.queues import KillSafePickleLifoDiskQueue
+
+    crawler = SimpleNamespace(spider=None)
+    left = tmp_path / "requests.queue" / "p-2"
+    left.parent.mkdir()
+    left.write_bytes(b"")
+    with pytest.raises(struct.error):
+        PickleLifoDiskQueue(crawler, str(left))
+    queue = KillSafePickleLifoDiskQueue(crawler, str(left))
+    queue.push(Request("http://site.test/a_2.html"))
+    assert len(queue) == 1 and queue.pop().url == "http://site.test/a_2.html"
+    queue.close()
