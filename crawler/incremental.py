@@ -23,7 +23,7 @@ page and every known article's first page, every run; "all" fetches every page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -50,13 +50,16 @@ class _WithState:
         return cls(crawler, state)
 
 
-@dataclass
-class _Chain:
-    """One listing's walk, from the listing page it began at, one next page after the other.
+@dataclass(frozen=True)
+class Chain:
+    """One listing's walk so far, from the listing page it began at, one next page after the other.
 
+    It travels with the request for the next page (``meta["listing_chain"]``), so the walk reads the same
+    whichever process fetches that page: a resumed crawl's, or another worker's of a shared one.
     How many pages in a row held only known articles, and the oldest date of the last page.
     """
 
+    start: str
     known_in_a_row: int = 0
     oldest: tuple | None = None
     newest_first: bool = True
@@ -66,8 +69,10 @@ class _Chain:
 
 @dataclass
 class Visit:
-    """What to do after a listing page: the items to fetch (URL, title, rank), the listing pages to walk on to."""
+    """What to do after a listing page: the items to fetch (URL, title, rank), the listing pages to walk on to,
+    and the walk so far, for them to carry."""
 
+    chain: Chain
     fetch: list[tuple[str, str, int]] = field(default_factory=list)
     follow: list[str] = field(default_factory=list)
 
@@ -80,7 +85,6 @@ class ListingWalk(_WithState):
         self.state = state
         self.stop_after = crawler.settings.getint("LISTING_STOP_AFTER")
         self.recheck_after = crawler.settings.getfloat("RECHECK_AFTER")
-        self.chains: dict[str, _Chain] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -95,33 +99,32 @@ class ListingWalk(_WithState):
         self.crawler.stats.inc_value("articles/recheck_due", len(urls))
         return urls
 
-    def read(self, walk: str, url: str, bar: PageBar | None, items: list[Item]) -> Visit:
-        """A listing page of the walk begun at ``walk``: its items to fetch, and the next page to walk to unless
-        the walk stops here."""
-        chain = self.chains.setdefault(walk, _Chain())
+    def read(self, chain: Chain | None, url: str, bar: PageBar | None, items: list[Item]) -> Visit:
+        """A listing page reached by the walk ``chain`` (None: the walk begins here): its items to fetch, and the
+        next page to walk to unless the walk stops here."""
+        chain = chain or Chain(url)
         number = (bar.current if bar else None) or chain.pages + 1
-        chain.pages += 1
-        visit, only_known = Visit(), True
+        fetch, only_known = [], True
         for index, item in enumerate(items):
             rank = number * 1000 + index
             known, listed = self.state.known(item.url), self.state.listed(item.url)
             shown_as_before = listed is not None and listed.title == item.title and rank >= listed.rank
             if known is None or not known.complete or not shown_as_before:
                 only_known = False  # new, incomplete, or changed on the listing: fetched now
-                visit.fetch.append((item.url, item.title, rank))
+                fetch.append((item.url, item.title, rank))
             elif self.state.checked_before(known, older_than(self.recheck_after)):
-                visit.fetch.append((item.url, item.title, rank))  # known, unchanged, and due for a re-check
+                fetch.append((item.url, item.title, rank))  # known, unchanged, and due for a re-check
             else:
                 self.crawler.stats.inc_value("articles/skipped_recent")
         self.state.listing_read(url, [(item.url, item.title) for item in items])
-        self._check_order(walk, chain, items)
-        chain.known_in_a_row = chain.known_in_a_row + 1 if only_known else 0
+        chain = self._check_order(replace(chain, pages=chain.pages + 1), items)
+        chain = replace(chain, known_in_a_row=chain.known_in_a_row + 1 if only_known else 0)
         next_url = bar.next_url or bar.numbered.get(number + 1) if bar else None
         at_the_known = chain.newest_first and chain.known_in_a_row >= self.stop_after
         if next_url and at_the_known and (
                 chain.walked_due or self.state.listing_fetched_before(next_url, older_than(self.recheck_after))):
             # Walked on to the end all the same once RECHECK_AFTER passed: what a wrong guess of the order hid is found.
-            chain.walked_due = True
+            chain = replace(chain, walked_due=True)
             self.crawler.stats.inc_value("listings/walked_due")
         elif next_url and at_the_known:
             self.crawler.stats.set_value("listings/stopped_at", url)
@@ -130,23 +133,22 @@ class ListingWalk(_WithState):
                 "Listing walk stopped at %s: %d page(s) in a row held only known articles (LISTING_STOP_AFTER)",
                 url, chain.known_in_a_row,
             )
-            return visit
-        if next_url:
-            visit.follow.append(next_url)
-        return visit
+            return Visit(chain, fetch)
+        return Visit(chain, fetch, [next_url] if next_url else [])
 
-    def _check_order(self, key: str, chain: _Chain, items: list[Item]) -> None:
+    def _check_order(self, chain: Chain, items: list[Item]) -> Chain:
         """Newest first or not, from the rows' dates: on this page, and against the last page's oldest."""
         dates = [d for d in (_date(item.date) for item in items) if d]
         older_first = len(dates) >= 2 and len(dates[0]) == len(dates[-1]) and dates[0] < dates[-1]
         newer_below = chain.oldest and any(d > chain.oldest for d in dates if len(d) == len(chain.oldest))
         if chain.newest_first and (older_first or newer_below):
-            chain.newest_first = False
+            chain = replace(chain, newest_first=False)
             self.crawler.stats.inc_value("listings/not_newest_first")
             self.crawler.spider.logger.info(
-                "Listing %s is not ordered newest first (by the dates of its rows): all its pages are walked", key,
+                "Listing %s is not ordered newest first (by the dates of its rows): all its pages are walked",
+                chain.start,
             )
-        chain.oldest = min(dates) if dates else chain.oldest
+        return replace(chain, oldest=min(dates) if dates else chain.oldest)
 
 
 def _date(text: str | None) -> tuple | None:

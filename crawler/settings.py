@@ -115,7 +115,8 @@ REDIS_LEASE_TIMEOUT = 60
 # --- Scheduled runs ------------------------------------------------------------
 # Incremental state: an SQLite file remembering every article emitted (%(name)s
 # is the spider's name). A run then emits only new, changed and newly complete
-# articles. Empty: off. Off by default under -a replay.
+# articles. Empty: off. Off by default under -a replay. With REDIS_URL the state
+# is in Redis, under the job's name (CRAWL_JOB:state:*), whatever the path.
 STATE_FILE = "output/%(name)s-state.sqlite"
 # How a scheduled re-run goes (-a recheck=): "due" walks listings newest first
 # and stops after LISTING_STOP_AFTER pages of known articles, and re-checks a

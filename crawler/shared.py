@@ -17,6 +17,8 @@ closes what they leave open:
   pages reach several workers at once is written once, by one of them. It is
   marked written only after its feed has it; a taker that died before that
   gives it back.
+- **The incremental state** (``RedisRows``): what earlier runs of the job saw,
+  for every worker, under ``JOB:state:``.
 
 Every key of a job starts with ``CRAWL_JOB:`` (default: the spider's name).
 """
@@ -72,8 +74,6 @@ def shared_settings(settings) -> None:
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_PERSIST": True,  # the job's keys outlive one worker; the last one clears them
         "MERGE_STORE": "crawler.shared.RedisPageStore",
-        # The incremental state is one process's SQLite file: a shared crawl writes every article as new.
-        "STATE_FILE": "",
     }.items():
         settings.set(name, value, priority="spider")
 
@@ -513,3 +513,31 @@ class RedisPageStore(PageStore):
 def _pages(values: list[bytes]) -> dict[int, PageItem]:
     pages = (page_from_json(data) for data in values)
     return {page.page_number: page for page in pages}
+
+
+class RedisRows:
+    """The incremental state of a shared crawl (crawler.state): one hash a table, ``JOB:state:TABLE``, a row of
+    JSON per URL. Unlike the job's other keys it outlives the job: the next run reads it."""
+
+    def __init__(self, server, job: str):
+        self.server, self.job = server, job
+
+    @classmethod
+    def from_settings(cls, settings) -> RedisRows:
+        return cls(connection.from_settings(settings), job_name(settings))
+
+    def _key(self, table: str) -> str:
+        return f"{self.job}:state:{table}"
+
+    def get(self, table: str, url: str) -> dict[str, Any] | None:
+        data = self.server.hget(self._key(table), url)
+        return json.loads(data) if data else None
+
+    def put(self, table: str, url: str, row: dict[str, Any]) -> None:
+        self.server.hset(self._key(table), url, json.dumps({"url": url, **row}, ensure_ascii=False))
+
+    def rows(self, table: str) -> Iterator[dict[str, Any]]:
+        return (json.loads(data) for _, data in self.server.hscan_iter(self._key(table), count=1000))
+
+    def close(self) -> None:
+        """Nothing to close: the connection is the job's."""

@@ -1,4 +1,5 @@
-"""What earlier runs saw: the state file of incremental crawls (setting STATE_FILE), one SQLite file.
+"""What earlier runs saw: the state of incremental crawls (setting STATE_FILE), an SQLite file, or Redis in a
+shared crawl.
 
 For every article written it keeps the URL, a hash of its cleaned text, its
 page count, whether it was complete, when it was first and last seen and last
@@ -14,9 +15,11 @@ import hashlib
 import json
 import sqlite3
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, Protocol
 
 from scrapy import signals
 
@@ -94,24 +97,26 @@ def _stamp(moment: datetime) -> str:
 _STATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-class ArticleState:
-    """The state file: known articles and listings, and the first pages fetched in this run."""
+class StateRows(Protocol):
+    """Where the state is kept: four tables of rows keyed by URL (the SQLite file, or Redis in a shared crawl)."""
 
-    @classmethod
-    def from_crawler(cls, crawler) -> ArticleState | None:
-        """The crawl's state (the same object for every caller), or None without STATE_FILE."""
-        if crawler not in _STATES:
-            path = crawler.settings.get("STATE_FILE")
-            state = cls(path % {"name": crawler.spidercls.name}) if path else None
-            if state is not None:
-                crawler.signals.connect(state.close, signals.spider_closed)
-            _STATES[crawler] = state
-        return _STATES[crawler]
+    def get(self, table: str, url: str) -> dict[str, Any] | None: ...
+
+    def put(self, table: str, url: str, row: dict[str, Any]) -> None: ...
+
+    def rows(self, table: str) -> Iterator[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+class SqliteRows:
+    """The state file: one SQLite file, one table each."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path)
+        self._db.row_factory = sqlite3.Row
         self._db.executescript(_SCHEMA)
         for table, columns in _ADDED.items():
             present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
@@ -119,17 +124,60 @@ class ArticleState:
                 if name not in present:
                     self._db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
+    def get(self, table: str, url: str) -> dict[str, Any] | None:
+        row = self._db.execute(f"SELECT * FROM {table} WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row else None
+
+    def put(self, table: str, url: str, row: dict[str, Any]) -> None:
+        columns = ", ".join(["url", *row])
+        places = ", ".join("?" * (len(row) + 1))
+        self._db.execute(f"INSERT OR REPLACE INTO {table} ({columns}) VALUES ({places})", (url, *row.values()))
+        self._db.commit()
+
+    def rows(self, table: str) -> Iterator[dict[str, Any]]:
+        return (dict(row) for row in self._db.execute(f"SELECT * FROM {table}"))
+
+    def close(self) -> None:
+        self._db.commit()
+        self._db.close()
+
+
+class ArticleState:
+    """What earlier runs saw of articles and listings, and the first pages fetched in this run."""
+
+    @classmethod
+    def from_crawler(cls, crawler) -> ArticleState | None:
+        """The crawl's state (the same object for every caller), or None without STATE_FILE.
+
+        In a shared crawl (REDIS_URL) it is in Redis, under the job's name, for every worker.
+        """
+        if crawler not in _STATES:
+            settings = crawler.settings
+            state = None
+            if settings.get("STATE_FILE") and settings.get("REDIS_URL"):
+                from .shared import RedisRows  # Redis is needed only then
+
+                state = cls(RedisRows.from_settings(settings))
+            elif settings.get("STATE_FILE"):
+                state = cls(SqliteRows(settings["STATE_FILE"] % {"name": crawler.spidercls.name}))
+            if state is not None:
+                crawler.signals.connect(state.close, signals.spider_closed)
+            _STATES[crawler] = state
+        return _STATES[crawler]
+
+    def __init__(self, rows: StateRows):
+        self.rows = rows
+
     def known(self, url: str) -> KnownArticle | None:
-        row = self._db.execute(
-            "SELECT url, page_count, complete, etag, last_modified, first_page_sha256, last_checked"
-            " FROM articles WHERE url = ?",
-            (url,),
-        ).fetchone()
-        return KnownArticle(row[0], row[1], bool(row[2]), *row[3:]) if row else None
+        row = self.rows.get("articles", url)
+        if row is None:
+            return None
+        return KnownArticle(url, row["page_count"], bool(row["complete"]), row["etag"], row["last_modified"],
+                            row["first_page_sha256"], row.get("last_checked"))
 
     def listed(self, url: str) -> Listed | None:
-        row = self._db.execute("SELECT title, rank FROM listed WHERE url = ?", (url,)).fetchone()
-        return Listed(*row) if row else None
+        row = self.rows.get("listed", url)
+        return Listed(row["title"], row["rank"]) if row else None
 
     def checked_before(self, known: KnownArticle, moment: datetime) -> bool:
         """Whether an article's last check is older than ``moment``."""
@@ -138,85 +186,71 @@ class ArticleState:
     def due(self, checked_before: datetime) -> list[str]:
         """The articles to fetch again whatever the listings show: complete ones not checked since
         ``checked_before``, and every incomplete one."""
-        rows = self._db.execute(
-            "SELECT url FROM articles WHERE complete = 0 OR last_checked IS NULL OR last_checked < ? ORDER BY url",
-            (_stamp(checked_before),),
-        )
-        return [url for (url,) in rows]
+        before = _stamp(checked_before)
+        return sorted(row["url"] for row in self.rows.rows("articles")
+                      if not row["complete"] or not row.get("last_checked") or row["last_checked"] < before)
 
     def first_page_fetched(self, url: str, etag: str | None, last_modified: str | None, body: bytes,
                            listed: Listed | None = None) -> None:
         """Remember a first page's validators, and how its listing showed it; they become the article's when it
         is recorded (in the feed), not before."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO first_pages VALUES (?, ?, ?, ?, ?, ?)",
-            (url, etag, last_modified, sha256(body), *((listed.title, listed.rank) if listed else (None, None))),
-        )
+        self.rows.put("first_pages", url, {
+            "etag": etag, "last_modified": last_modified, "body_sha256": sha256(body),
+            "listed_title": listed.title if listed else None, "listed_rank": listed.rank if listed else None})
 
     def listing_read(self, url: str, items: list[tuple[str, str]]) -> None:
         """A listing page fetched now, and the (URL, title) items it held."""
         stamp = _stamp(now())
-        self._db.execute(
-            """INSERT INTO listings VALUES (?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET
-               last_fetched = excluded.last_fetched, items = excluded.items""",
-            (url, stamp, stamp, json.dumps(items, ensure_ascii=False)),
-        )
-        self._db.commit()
+        old = self.rows.get("listings", url)
+        self.rows.put("listings", url, {"first_seen": old["first_seen"] if old else stamp, "last_fetched": stamp,
+                                        "items": json.dumps(items, ensure_ascii=False)})
 
     def listing_fetched_before(self, url: str, moment: datetime) -> bool:
         """Whether a listing page was last fetched before ``moment`` (not when it was never fetched)."""
-        row = self._db.execute("SELECT last_fetched FROM listings WHERE url = ?", (url,)).fetchone()
-        return row is not None and row[0] < _stamp(moment)
+        row = self.rows.get("listings", url)
+        return row is not None and row["last_fetched"] < _stamp(moment)
 
     def show_listed(self, url: str, title: str, rank: int) -> None:
         """How a listing shows an article, once the article was checked against it."""
-        self._db.execute("INSERT OR REPLACE INTO listed VALUES (?, ?, ?)", (url, title, rank))
-        self._db.commit()
+        self.rows.put("listed", url, {"title": title, "rank": rank})
 
     def status(self, url: str, title: str, text: str, complete: bool) -> str:
         """What an article is against what earlier runs saw: new, changed, completed or unchanged."""
-        old = self._db.execute("SELECT text_sha256, complete, title FROM articles WHERE url = ?", (url,)).fetchone()
+        old = self.rows.get("articles", url)
         if old is None:
             return NEW
-        if old[1] and not complete:
+        if old["complete"] and not complete:
             return UNCHANGED  # a page failed this time: the complete text known from before stands
-        if old[0] != sha256(text) or (old[2] is not None and old[2] != title):
-            return CHANGED if not complete or old[1] else COMPLETED
-        return COMPLETED if complete and not old[1] else UNCHANGED
+        if old["text_sha256"] != sha256(text) or (old.get("title") is not None and old["title"] != title):
+            return CHANGED if not complete or old["complete"] else COMPLETED
+        return COMPLETED if complete and not old["complete"] else UNCHANGED
 
     def record(self, url: str, title: str, text: str, page_count: int, complete: bool) -> None:
         """Store an article as seen now (once it is in the feed), with its first page's validators."""
-        old = self._db.execute("SELECT complete FROM articles WHERE url = ?", (url,)).fetchone()
-        if old is not None and old[0] and not complete:
+        old = self.rows.get("articles", url)
+        if old is not None and old["complete"] and not complete:
             self.seen_unchanged(url)  # keep the complete text known from before
             return
         stamp = _stamp(now())
-        page = self._db.execute(
-            "SELECT etag, last_modified, body_sha256, listed_title, listed_rank FROM first_pages WHERE url = ?", (url,)
-        ).fetchone() or (None, None, None, None, None)
-        if page[3] is not None:
-            self._db.execute("INSERT OR REPLACE INTO listed VALUES (?, ?, ?)", (url, page[3], page[4]))
-        page = page[:3]
-        self._db.execute(
-            """INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT(url) DO UPDATE SET text_sha256 = excluded.text_sha256,
-                 page_count = excluded.page_count, complete = excluded.complete, last_seen = excluded.last_seen,
-                 etag = excluded.etag, last_modified = excluded.last_modified,
-                 first_page_sha256 = excluded.first_page_sha256, last_checked = excluded.last_checked,
-                 title = excluded.title""",
-            (url, sha256(text), page_count, int(complete), stamp, stamp, *page, stamp, title),
-        )
-        self._db.commit()
+        page = self.rows.get("first_pages", url) or {}
+        if page.get("listed_title") is not None:
+            self.show_listed(url, page["listed_title"], page["listed_rank"])
+        self.rows.put("articles", url, {
+            "text_sha256": sha256(text), "page_count": page_count, "complete": int(complete),
+            "first_seen": old["first_seen"] if old else stamp, "last_seen": stamp,
+            "etag": page.get("etag"), "last_modified": page.get("last_modified"),
+            "first_page_sha256": page.get("body_sha256"), "last_checked": stamp, "title": title})
 
     def seen_unchanged(self, url: str) -> None:
         """An article re-checked (through its first page, or whole) and found unchanged."""
-        stamp = _stamp(now())
-        self._db.execute("UPDATE articles SET last_seen = ?, last_checked = ? WHERE url = ?", (stamp, stamp, url))
-        self._db.commit()
+        old = self.rows.get("articles", url)
+        if old is not None:
+            stamp = _stamp(now())
+            self.rows.put("articles", url, {**{k: v for k, v in old.items() if k != "url"},
+                                            "last_seen": stamp, "last_checked": stamp})
 
     def close(self) -> None:
-        self._db.commit()
-        self._db.close()
+        self.rows.close()
 
 
 def older_than(seconds: float) -> datetime:

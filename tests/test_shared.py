@@ -1,21 +1,25 @@
 """One crawl shared by several workers through a real Redis server: the same articles as one process, each
 written once, a killed worker's pages taken by the others, and the merge buffer's take atomic."""
 
+import hashlib
 import json
 import signal
 import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler.items import PageContent, PageItem
+from crawler.layout import url_to_path
 from crawler.merge import LatePage, is_whole
-from crawler.shared import RedisPageStore
-from tools.replica import generate
+from crawler.shared import RedisPageStore, RedisRows
+from crawler.state import ArticleState, Listed, SqliteRows
+from tools.replica import HOST, Article, generate
 from tools.server import ReplicaServer
 
 from .conftest import FAST, ROOT, crawl
@@ -47,6 +51,11 @@ def comparable(records: list[dict]) -> dict[str, dict]:
     return {r["url"]: {k: v for k, v in r.items() if k not in ("crawled_at", "status")} for r in records}
 
 
+def job_keys(redis_server) -> list[bytes]:
+    """The job's keys in Redis, but for its incremental state (which the next run reads)."""
+    return [key for key in redis_server.client().keys("hometown:*") if not key.startswith(b"hometown:state:")]
+
+
 def wait_for(condition, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -71,7 +80,7 @@ def test_three_workers_write_what_one_process_writes(tmp_path, site, redis_serve
     assert len(records) == len({r["url"] for r in records}) == ARTICLES  # no article twice
     assert comparable(records) == comparable(alone)
     assert sum(1 for n in range(3) if feed(tmp_path / f"w{n}.jsonl")) >= 2  # the work was shared
-    assert redis_server.client().keys("hometown:*") == []  # the job's keys are cleared at its end
+    assert job_keys(redis_server) == []  # the job's keys are cleared at its end (its incremental state stays)
 
 
 def test_a_killed_workers_requests_are_taken_by_the_others(tmp_path, site, redis_server):
@@ -88,7 +97,68 @@ def test_a_killed_workers_requests_are_taken_by_the_others(tmp_path, site, redis
     records = [r for n in range(3) for r in feed(tmp_path / f"w{n}.jsonl")]
     assert len(records) == len({r["url"] for r in records})
     assert comparable(records) == comparable(alone)
-    assert redis_server.client().keys("hometown:*") == []
+    assert job_keys(redis_server) == []
+
+
+def test_a_shared_rerun_writes_only_what_is_new_or_changed(tmp_path, redis_server):
+    root = tmp_path / "site"
+    generate(root, ARTICLES, PAGES, per_listing=10, page_bytes=(300, 900), newest_first=True)
+    server = ReplicaServer(root)
+    url = server.start() + "/"
+
+    def rerun(name: str, *args: str) -> list[tuple[str, str]]:
+        """Two workers, both seeding (the job may be over before the second starts); (article path, status)."""
+        workers = [worker(tmp_path, redis_server.url, f"{name}{n}", "-a", f"start_url={url}", *args, *SLOW)
+                   for n in range(2)]
+        for n, process in enumerate(workers):
+            assert process.wait(timeout=120) == 0, (tmp_path / f"w{name}{n}.log").read_text()[-2000:]
+        records = [r for n in range(2) for r in feed(tmp_path / f"w{name}{n}.jsonl")]
+        assert len(records) == len({r["url"] for r in records})  # no article twice
+        return sorted(("/" + r["url"].split("/", 3)[3], r["status"]) for r in records)
+
+    try:
+        first = rerun("first")
+        assert first == sorted((Article(n, PAGES).url(1), "new") for n in range(ARTICLES))
+        assert redis_server.client().hlen("hometown:state:articles") == ARTICLES
+        assert rerun("same") == []  # nothing changed: nothing written
+
+        # Three articles published at the top, and one on the first listing page edited.
+        generate(root, ARTICLES + 3, PAGES, per_listing=10, page_bytes=(300, 900), newest_first=True)
+        edited = root / url_to_path(f"http://{HOST}{Article(ARTICLES - 2, PAGES).url(1)}")
+        edited.write_text(edited.read_text(encoding="utf-8").replace("<p>", "<p>更正：", 1), encoding="utf-8")
+        assert rerun("new") == sorted((Article(n, PAGES).url(1), "new") for n in range(ARTICLES, ARTICLES + 3))
+        # Within RECHECK_AFTER the edit shows only when first pages are re-checked.
+        assert rerun("recheck", "-a", "recheck=first") == [(Article(ARTICLES - 2, PAGES).url(1), "changed")]
+    finally:
+        server.stop()
+
+
+def test_the_incremental_state_reads_the_same_from_redis_as_from_sqlite(tmp_path, redis_server):
+    first, second = "http://site.test/a1", "http://site.test/a2"
+    for rows in (SqliteRows(tmp_path / "state.sqlite"), RedisRows(redis_server.client(), "job")):
+        state = ArticleState(rows)
+        assert state.known(first) is None and state.status(first, "標題", "正文。", True) == "new"
+        state.first_page_fetched(first, '"v1"', "Mon, 30 Nov 2026 08:00:00 GMT", b"<html>1</html>",
+                                 Listed("標題", 1003))
+        state.record(first, "標題", "正文。", 2, True)
+        state.record(second, "另一篇", "只有一頁。", 3, False)
+        known = state.known(first)
+        assert (known.page_count, known.complete, known.etag, known.last_modified, known.first_page_sha256) == (
+            2, True, '"v1"', "Mon, 30 Nov 2026 08:00:00 GMT", hashlib.sha256(b"<html>1</html>").hexdigest())
+        assert state.listed(first) == Listed("標題", 1003)
+        assert state.status(first, "標題", "正文。", True) == "unchanged"
+        assert state.status(first, "標題", "正文有改。", True) == "changed"
+        assert state.status(first, "新標題", "正文。", True) == "changed"
+        assert state.status(first, "標題", "正文", False) == "unchanged"  # a page failed: the complete text stands
+        assert state.status(second, "另一篇", "只有一頁。", True) == "completed"
+        assert state.due(datetime.now(timezone.utc) - timedelta(hours=1)) == [second]  # incomplete: always due
+        assert state.due(datetime.now(timezone.utc) + timedelta(hours=1)) == [first, second]
+        state.record(first, "標題", "正文", 2, False)  # incomplete now: the complete one is kept
+        assert state.known(first).complete and state.status(first, "標題", "正文。", True) == "unchanged"
+        state.listing_read("http://site.test/list", [(first, "標題")])
+        assert state.listing_fetched_before("http://site.test/list", datetime.now(timezone.utc) + timedelta(hours=1))
+        assert not state.listing_fetched_before("http://site.test/other", datetime.now(timezone.utc))
+        state.close()
 
 
 def page(article: str, n: int, others: tuple[int, ...], last: bool = False, failed: str | None = None) -> PageItem:

@@ -13,7 +13,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from ..incremental import UNCHANGED_FLAG, ListingWalk
+from ..incremental import UNCHANGED_FLAG, Chain, ListingWalk
 from ..items import PageItem
 from ..parsing import ARTICLE, LISTING, OTHER, Extraction, ParsedPage, parse_page
 from ..shared import SharedScheduler, join_job, shared_settings
@@ -124,7 +124,7 @@ class HometownSpider(scrapy.Spider):
             request = self._request(self.start_url, START)
             request.meta["site_entry"] = True  # where it lands after redirects is the site too
             yield request
-        if self.listing_walk:
+        if self.listing_walk and self.seeds:
             # Known articles due for a re-check (or incomplete), wherever they are listed.
             for url in self.listing_walk.due():
                 yield self._request(url, Trail(ITEM)).replace(priority=-1)
@@ -166,7 +166,7 @@ class HometownSpider(scrapy.Spider):
             yield from self._article_page(page, trail)
         else:
             if page.kind == LISTING:
-                yield from self._follow_listing(page, response.meta.get("listing_walk"))
+                yield from self._follow_listing(page, response.meta.get("listing_chain"))
             else:
                 self.logger.info("Other page (neither an article nor a listing): %s", page.url)
             if trail.role == ARTICLE_PAGE or trail.waiting:
@@ -190,8 +190,8 @@ class HometownSpider(scrapy.Spider):
                 scheduler.share_domain(domain)
             self.logger.info("The start URL lands on %s: its pages are on the site too", domain)
 
-    def _follow_listing(self, page: ParsedPage, walk: str | None) -> Iterator[Request]:
-        """A listing page's items and further pages; ``walk``: the listing walk it was reached by, if any."""
+    def _follow_listing(self, page: ParsedPage, chain: Chain | None) -> Iterator[Request]:
+        """A listing page's items and further pages; ``chain``: the listing walk it was reached by, if any."""
         stats = self.crawler.stats
         for _, reason in page.skipped_links:
             stats.inc_value(f"links/skipped/{reason}")
@@ -203,10 +203,10 @@ class HometownSpider(scrapy.Spider):
                 yield self._request(item.url, Trail(ITEM))
             return
         # Newest first, one page after the other, stopping at the known (crawler.incremental).
-        visit = self.listing_walk.read(walk or page.url, page.url, page.bar, page.items)
+        visit = self.listing_walk.read(chain, page.url, page.bar, page.items)
         for url in visit.follow:
             request = self._request(url, Trail(LISTING_PAGE)).replace(priority=1)
-            request.meta["listing_walk"] = walk or page.url
+            request.meta["listing_chain"] = visit.chain
             yield request
         stats.inc_value("links/items", len(visit.fetch))
         for url, title, rank in visit.fetch:
