@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from crawler.items import PageContent, PageItem
 from crawler.layout import url_to_path
 from crawler.merge import LatePage, is_whole
-from crawler.shared import RedisPageStore, RedisRows
+from crawler.shared import RedisRows
+from crawler.sharedmerge import RedisPageStore
 from crawler.state import ArticleState, Listed, SqliteRows
 from tools.replica import HOST, Article, generate
 from tools.server import ReplicaServer

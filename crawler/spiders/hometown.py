@@ -13,10 +13,11 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from ..frontier import SharedScheduler
 from ..incremental import UNCHANGED_FLAG, Chain, ListingWalk
 from ..items import PageItem
 from ..parsing import ARTICLE, LISTING, OTHER, Extraction, ParsedPage, parse_page
-from ..shared import SharedScheduler, join_job, shared_settings
+from ..shared import join_job, shared_settings
 from ..signals import page_classified
 from ..site import site_domain
 from ..stopping import StoppedBeforeFetch
@@ -46,7 +47,7 @@ REPLAY_SETTINGS = {
 
 
 def acknowledged(callback: Callable) -> Callable:
-    """In a shared crawl (crawler.shared), a request's lease is acknowledged once its callback's output is through."""
+    """In a shared crawl (crawler.frontier), a request's lease is acknowledged once its callback's output is through."""
 
     @functools.wraps(callback)
     def wrapper(spider: HometownSpider, result: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
