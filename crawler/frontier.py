@@ -21,7 +21,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from .shared import JobKeys, job_name, worker_name
+from .shared import JobKeys, RedisLost, guarded, job_name, worker_name
 from .site import on_site
 
 LEASE = "redis_lease"  # request.meta: the lease a request was taken under
@@ -108,8 +108,8 @@ class LeasedQueue(PriorityQueue):
 
     lease_timeout = 60.0
 
-    def bind(self, keys: JobKeys, lease_timeout: float, df_key: str, stats) -> None:
-        self.keys, self.lease_timeout, self.df_key, self.stats = keys, lease_timeout, df_key, stats
+    def bind(self, keys: JobKeys, lease_timeout: float, df_key: str, stats, lost: RedisLost) -> None:
+        self.keys, self.lease_timeout, self.df_key, self.stats, self.lost = keys, lease_timeout, df_key, stats, lost
         self.taken: deque[Request] = deque()  # leased, not yet given to the engine
         self.pushes: list = []  # fingerprint, score, request: queued with the next round trip
         self._script = self.server.register_script(_EXCHANGE)
@@ -144,7 +144,10 @@ class LeasedQueue(PriorityQueue):
         if self.pushes or self.acks:
             self._exchange(0)
 
+    @guarded()
     def _exchange(self, count: int) -> None:
+        """Lost with Redis: the pushes and acks of this round trip. The leases that brought them are then not
+        acknowledged either, so their requests are done again, and give them again, once Redis is back."""
         k = self.keys
         pushes, acks = self.pushes, self.acks
         self.pushes, self.acks = [], []
@@ -172,6 +175,7 @@ class LeasedQueue(PriorityQueue):
         obj.update(names)
         return self.serializer.dumps(obj)
 
+    @guarded()
     def renew(self) -> None:
         for lease, request in list(self.held.items()):
             if request() is None:
@@ -183,6 +187,7 @@ class LeasedQueue(PriorityQueue):
         if self.held:
             self._renew(keys=[self.keys.leases], args=[self.lease_timeout, *self.held])
 
+    @guarded()
     def release(self) -> None:
         """This worker stops: the requests it holds go back to the frontier now, for others to take."""
         self.flush()
@@ -211,25 +216,28 @@ class SharedScheduler(Scheduler):
         scheduler.outputs = {}
         scheduler._reap = scheduler.server.register_script(_REAP)
         scheduler._finish = scheduler.server.register_script(_FINISH)
+        scheduler.lost = RedisLost.of(crawler)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(scheduler._item_done, signal)
         return scheduler
 
     def open(self, spider):
         super().open(spider)
-        self.queue.bind(self.keys, self.lease_timeout, self.df.key, self.stats)
+        self.queue.bind(self.keys, self.lease_timeout, self.df.key, self.stats, self.lost)
         self._beat()
         self.heartbeat = task.LoopingCall(self._beat)
         self.heartbeat.start(self.lease_timeout / 3, now=False)
         self.poll = task.LoopingCall(self._poll)
         self.poll.start(POLL_INTERVAL, now=False)
 
+    @guarded()
     def _beat(self) -> None:
         """This worker is alive, and still holds its leases."""
         self.server.set(self.keys.alive(self.worker), 1, ex=max(1, round(self.lease_timeout)))
         self.queue.renew()
         self.stats.set_value("redis/leases_dropped", self.queue.dropped)
 
+    @guarded()
     def _poll(self) -> None:
         """An idle worker takes new work from the frontier at once, and ends as soon as the job is done,
         not at Scrapy's next heartbeat (5 s)."""
@@ -248,6 +256,11 @@ class SharedScheduler(Scheduler):
         for loop in (self.heartbeat, self.poll):
             if loop.running:
                 loop.stop()
+        self._leave(reason)
+
+    @guarded()
+    def _leave(self, reason: str) -> None:
+        """This worker's leases back to the frontier, its alive key gone; the last one out clears the job."""
         self.queue.release()
         self.server.delete(self.keys.alive(self.worker))
         if reason == "finished":
@@ -278,10 +291,14 @@ class SharedScheduler(Scheduler):
         """A request queued by another worker may be on a host the start URL landed on there: learn it first."""
         domains = self.spider.allowed_domains
         if request is not None and not on_site(request.url, domains):
-            domains.extend(d for d in sorted(m.decode() for m in self.server.smembers(self.keys.domains))
-                           if d not in domains)
+            domains.extend(d for d in self._job_domains() if d not in domains)
         return request
 
+    @guarded(default=[])
+    def _job_domains(self) -> list[str]:
+        return sorted(m.decode() for m in self.server.smembers(self.keys.domains))
+
+    @guarded()
     def share_domain(self, domain: str) -> None:
         """The start URL landed on ``domain``: every worker's site, from now on."""
         self.server.sadd(self.keys.domains, domain)
@@ -290,12 +307,16 @@ class SharedScheduler(Scheduler):
         """Whether the job may still have work for this worker: requests queued or leased anywhere."""
         if self.local or self.queue.taken:
             return True
+        self.waiting_for_others = self._job_has_work()
+        return self.waiting_for_others
+
+    @guarded(default=False)
+    def _job_has_work(self) -> bool:
         self.queue.flush()
         k = self.keys
         queued, leased, _ = self._reap(keys=[k.queue, k.leased, k.leases, k.scores, k.claims, k.waiting],
                                        args=[f"{k.job}:alive:"])
-        self.waiting_for_others = queued + leased > 0
-        return self.waiting_for_others
+        return queued + leased > 0
 
     # Acknowledging a request once its callback's output has gone through.
 

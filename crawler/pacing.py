@@ -23,7 +23,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy_redis import connection
 from twisted.internet import reactor, task
 
-from .shared import JobKeys, job_name
+from .shared import JobKeys, RedisLost, guarded, job_name
 
 # Take the host's next turn: when this request may go, from now (Redis clock); the turn after is ``gap`` later.
 _TURN = """
@@ -46,8 +46,9 @@ class HostPacing:
         self.delay = settings.getfloat("DOWNLOAD_DELAY")
         self.crawl_delays: dict[str, float] = {}  # host (netloc) -> its robots.txt Crawl-delay
         self.next_turn: dict[str, float] = {}  # one process: host -> when its next request may go (monotonic)
-        self.redis = None
+        self.redis, self.lost = None, None
         if settings.get("REDIS_URL"):
+            self.lost = RedisLost.of(crawler)
             self.redis = connection.from_settings(settings)
             self.turns = JobKeys(job_name(settings)).turns
             self._turn = self.redis.register_script(_TURN)
@@ -72,11 +73,15 @@ class HostPacing:
     def _take_turn(self, host: str, gap: float) -> float:
         """Seconds until this request's turn at ``host``; the next turn is ``gap`` after it."""
         if self.redis is not None:
-            return float(self._turn(keys=[self.turns], args=[gap, host]))
+            return self._shared_turn(host, gap)
         now = time.monotonic()
         at = max(now, self.next_turn.get(host, 0.0))
         self.next_turn[host] = at + gap
         return at - now
+
+    @guarded(default=0.0)  # lost with Redis: the worker is stopping, and sends nothing more
+    def _shared_turn(self, host: str, gap: float) -> float:
+        return float(self._turn(keys=[self.turns], args=[gap, host]))
 
     def _slot_delay(self, request) -> float:
         """The delay Scrapy (and AutoThrottle) keeps for the request's download slot in this worker."""

@@ -26,13 +26,22 @@ Every key of a job starts with ``CRAWL_JOB:`` (default: the spider's name).
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import os
 import socket
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable
 from typing import Any
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis import connection
+
+logger = logging.getLogger(__name__)
+LOST = "redis_lost"  # the reason a worker closes with when Redis stops answering
 
 
 def job_name(settings) -> str:
@@ -101,29 +110,94 @@ class JobKeys:
         return f"{self.job}:outline:{article_url}"
 
 
+_WATCHERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # crawler -> its RedisLost
+
+
+class RedisLost:
+    """A worker whose Redis stops answering (refused, closed, or silent for its socket timeout, 30 s) stops.
+
+    The job lives in Redis: without it a worker can neither take work nor write
+    an article. It says so in one error line and closes with reason
+    ``redis_lost`` (exit status 1); every later call to Redis is skipped. Its
+    leases stay in Redis, so what it held is done again once Redis is back and
+    they expire.
+    """
+
+    def __init__(self, crawler):
+        self.crawler, self.happened = crawler, False
+
+    @classmethod
+    def of(cls, crawler) -> RedisLost:
+        """The crawl's one watcher (the same object for every component)."""
+        if crawler not in _WATCHERS:
+            _WATCHERS[crawler] = cls(crawler)
+        return _WATCHERS[crawler]
+
+    def report(self, exc: Exception) -> None:
+        if self.happened:
+            return
+        self.happened = True
+        self.crawler.stats.set_value("redis/lost", 1)
+        log = self.crawler.spider.logger if self.crawler.spider is not None else logger
+        log.error("Redis at %s stopped answering (%s): this worker stops. What it held is done again once Redis "
+                  "is back (its data kept: --appendonly yes) and its leases expire; start the workers again then.",
+                  self.crawler.settings.get("REDIS_URL"), exc)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            from twisted.internet import reactor  # not at import: the crawl command installs Scrapy's reactor later
+
+            reactor.callLater(0, deferred_from_coro, engine.close_spider_async(reason=LOST))
+
+
+def guarded(default: Any = None) -> Callable:
+    """A method that talks to Redis: if Redis cannot be reached, ``self.lost`` (a RedisLost) stops the crawl
+    and the method gives ``default``; once lost, Redis is not asked again."""
+
+    def wrap(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def call(self, *args: Any, **kwargs: Any) -> Any:
+            lost = self.lost
+            if lost is not None and lost.happened:
+                return default
+            try:
+                return method(self, *args, **kwargs)
+            except (RedisConnectionError, RedisTimeoutError) as exc:
+                if lost is None:
+                    raise
+                lost.report(exc)
+                return default
+
+        return call
+
+    return wrap
+
+
 class RedisRows:
     """The incremental state of a shared crawl (crawler.state): one hash a table, ``JOB:state:TABLE``, a row of
     JSON per URL. Unlike the job's other keys it outlives the job: the next run reads it."""
 
-    def __init__(self, server, job: str):
-        self.server, self.job = server, job
+    def __init__(self, server, job: str, lost: RedisLost | None = None):
+        self.server, self.job, self.lost = server, job, lost
 
     @classmethod
-    def from_settings(cls, settings) -> RedisRows:
-        return cls(connection.from_settings(settings), job_name(settings))
+    def from_crawler(cls, crawler) -> RedisRows:
+        return cls(connection.from_settings(crawler.settings), job_name(crawler.settings), RedisLost.of(crawler))
 
     def _key(self, table: str) -> str:
         return f"{self.job}:state:{table}"
 
+    @guarded()
     def get(self, table: str, url: str) -> dict[str, Any] | None:
         data = self.server.hget(self._key(table), url)
         return json.loads(data) if data else None
 
+    @guarded()
     def put(self, table: str, url: str, row: dict[str, Any]) -> None:
         self.server.hset(self._key(table), url, json.dumps({"url": url, **row}, ensure_ascii=False))
 
-    def rows(self, table: str) -> Iterator[dict[str, Any]]:
-        return (json.loads(data) for _, data in self.server.hscan_iter(self._key(table), count=1000))
+    @guarded(default=[])
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        return [json.loads(data) for _, data in self.server.hscan_iter(self._key(table), count=1000)]
 
     def close(self) -> None:
         """Nothing to close: the connection is the job's."""

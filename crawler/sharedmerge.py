@@ -14,7 +14,7 @@ from scrapy_redis import connection
 
 from .items import PageItem
 from .merge import LatePage, PageStore, page_from_json, page_to_json
-from .shared import JobKeys, job_name, worker_name
+from .shared import JobKeys, RedisLost, guarded, job_name, worker_name
 
 
 def _outline(page: PageItem) -> str:
@@ -64,19 +64,21 @@ class RedisPageStore(PageStore):
 
     persistent = True
 
-    def __init__(self, server, job: str, worker: str):
-        self.server, self.keys, self.worker = server, JobKeys(job), worker
+    def __init__(self, server, job: str, worker: str, lost: RedisLost | None = None):
+        self.server, self.keys, self.worker, self.lost = server, JobKeys(job), worker, lost
         self._add = server.register_script(_ADD)
         self._take = server.register_script(_TAKE)
 
     @classmethod
     def from_crawler(cls, crawler) -> RedisPageStore:
-        return cls(connection.from_settings(crawler.settings), job_name(crawler.settings), worker_name())
+        return cls(connection.from_settings(crawler.settings), job_name(crawler.settings), worker_name(),
+                   RedisLost.of(crawler))
 
     def _article_keys(self, article_url: str) -> list[str]:
         k = self.keys
         return [k.pages(article_url), k.outlines(article_url), k.claims, k.written, k.waiting]
 
+    @guarded()  # lost with Redis: the page's request is not acknowledged, so it is done again
     def add(self, page: PageItem) -> dict[int, PageItem] | None:
         url = page.article_url
         taken = self._add(keys=self._article_keys(url),
@@ -88,9 +90,11 @@ class RedisPageStore(PageStore):
     def keep(self, page: PageItem) -> dict[int, PageItem]:
         raise NotImplementedError("a shared store keeps and takes in one step: add()")
 
+    @guarded(default={})
     def take(self, article_url: str) -> dict[int, PageItem]:
         return _pages(self._take(keys=self._article_keys(article_url), args=[article_url, self.worker]))
 
+    @guarded()  # lost with Redis: the article may come out again, in another feed
     def written(self, article_url: str) -> None:
         k = self.keys
         pipe = self.server.pipeline()  # MULTI/EXEC: all of it or none
@@ -98,9 +102,11 @@ class RedisPageStore(PageStore):
         pipe.delete(k.pages(article_url), k.outlines(article_url))
         pipe.execute()
 
+    @guarded(default=[])
     def article_urls(self) -> list[str]:
         return sorted(url.decode() for url in self.server.smembers(self.keys.waiting))
 
+    @guarded(default=False)
     def was_written(self, article_url: str) -> bool:
         k = self.keys
         return bool(self.server.sismember(k.written, article_url) or self.server.hexists(k.claims, article_url))

@@ -157,7 +157,7 @@ class ArticleState:
             if settings.get("STATE_FILE") and settings.get("REDIS_URL"):
                 from .shared import RedisRows  # Redis is needed only then
 
-                state = cls(RedisRows.from_settings(settings))
+                state = cls(RedisRows.from_crawler(crawler))
             elif settings.get("STATE_FILE"):
                 state = cls(SqliteRows(settings["STATE_FILE"] % {"name": crawler.spidercls.name}))
             if state is not None:

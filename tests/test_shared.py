@@ -20,6 +20,7 @@ from crawler.merge import LatePage, is_whole
 from crawler.shared import RedisRows
 from crawler.sharedmerge import RedisPageStore
 from crawler.state import ArticleState, Listed, SqliteRows
+from tools.redisserver import RedisServer
 from tools.replica import HOST, Article, generate
 from tools.server import ReplicaServer
 
@@ -99,6 +100,35 @@ def test_a_killed_workers_requests_are_taken_by_the_others(tmp_path, site, redis
     assert len(records) == len({r["url"] for r in records})
     assert comparable(records) == comparable(alone)
     assert job_keys(redis_server) == []
+
+
+def test_workers_stop_when_redis_dies_and_the_job_goes_on_when_it_is_back(tmp_path, site):
+    (tmp_path / "alone").mkdir()
+    alone = crawl(tmp_path / "alone", "-a", f"start_url={site}")
+    data = tmp_path / "redis"
+    data.mkdir()
+    redis = RedisServer(data, appendonly=True)
+    try:
+        workers = [worker(tmp_path, redis.url, n, "-a", f"start_url={site}", *SLOW) for n in range(2)]
+        wait_for(lambda: len(feed(tmp_path / "w0.jsonl")) >= 3 and redis.client().zcard("hometown:leases") > 0)
+        redis.process.kill()  # Redis dies outright, in the middle of the job
+        redis.process.wait()
+        for n, process in enumerate(workers):
+            assert process.wait(timeout=60) == 1  # each stops by itself, and says why in one line
+            log = (tmp_path / f"w{n}.log").read_text()
+            assert "stopped answering" in log and "Closing spider (redis_lost)" in log and "Traceback" not in log
+        # Redis is back with its append-only file: two workers join the job (no start URL) and finish it.
+        redis = RedisServer(data, appendonly=True, port=redis.port)
+        workers = [worker(tmp_path, redis.url, n) for n in (2, 3)]
+        for n, process in zip((2, 3), workers):
+            assert process.wait(timeout=120) == 0, (tmp_path / f"w{n}.log").read_text()[-2000:]
+    finally:
+        redis.stop()
+    records = [r for n in range(4) for r in feed(tmp_path / f"w{n}.jsonl")]
+    # Nothing lost; an article written just before Redis died may come out twice, never differently.
+    assert {r["url"] for r in records} == {r["url"] for r in alone}
+    assert all(comparable([r]) == {r["url"]: comparable(alone)[r["url"]]} for r in records)
+    assert len(records) - len(alone) <= 4
 
 
 def test_a_shared_rerun_writes_only_what_is_new_or_changed(tmp_path, redis_server):

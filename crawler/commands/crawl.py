@@ -141,6 +141,8 @@ def failure_reasons(stats: dict, shared: bool = False) -> list[str]:
         reasons.append("the start page could not be fetched")
     elif not stats.get("pages/fetched") and not shared:
         reasons.append("no page was fetched")
+    if stats.get("redis/lost"):
+        reasons.append("Redis stopped answering")
     if any(key.startswith("feedexport/failed_count") for key in stats):
         reasons.append("a feed could not be written")
     if stats.get("errors/logged"):
