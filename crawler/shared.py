@@ -4,22 +4,24 @@ scrapy-redis's scheduler and duplicate filter hold the frontier; this module
 (the job: its settings, its keys, its incremental state) and two others close
 what they leave open:
 
-- **Leases** (``crawler.frontier``). A request taken from the frontier is leased to its worker, not
-  deleted (``LeasedQueue``). The worker acknowledges it once the callback's
-  items have gone through the pipelines and its requests are in the frontier;
-  a heartbeat renews its leases. A lease that expires (its worker died) goes
-  back to the frontier as it was, past the duplicate filter: delivery is at
-  least once.
-- **The end of the job** (``crawler.frontier``). A worker ends when nothing is queued or leased in the
-  whole job; the articles still waiting then lack pages for good, and are
-  written by whichever worker takes them.
-- **One merge buffer** (``crawler.sharedmerge``): "keep this page; if its article is
-  now whole, take it for this worker" is one Lua script, so an article whose
-  pages reach several workers at once is written once, by one of them. It is
-  marked written only after its feed has it; a taker that died before that
-  gives it back.
+- **Leases** (``crawler.frontier``). A request taken from the frontier is
+  leased to its worker, not deleted (``LeasedQueue``). The worker
+  acknowledges it once the callback's items have gone through the pipelines
+  and its requests are in the frontier; a heartbeat renews its leases. A
+  lease that expires (its worker died) goes back to the frontier as it was,
+  past the duplicate filter: delivery is at least once.
+- **The end of the job** (``crawler.frontier``). A worker ends when nothing is
+  queued or leased in the whole job; the articles still waiting then lack
+  pages for good, and are written by whichever worker takes them.
+- **One merge buffer** (``crawler.sharedmerge``): "keep this page; if its
+  article is now whole, take it for this worker" is one Lua script, so an
+  article whose pages reach several workers at once is written once, by one
+  of them. It is marked written only after its feed has it; a taker that died
+  before that gives it back.
 - **The incremental state** (``RedisRows``): what earlier runs of the job saw,
   for every worker, under ``JOB:state:``.
+- **Redis lost** (``RedisLost``): a worker whose Redis stops answering stops,
+  with one error line.
 
 Every key of a job starts with ``CRAWL_JOB:`` (default: the spider's name).
 """
