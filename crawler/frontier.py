@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from scrapy import Request, signals
+from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
@@ -101,6 +102,20 @@ if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) + redis.call('SCA
 redis.call('DEL', unpack(KEYS))
 return 1
 """
+
+
+class GuardedDupeFilter(RFPDupeFilter):
+    """scrapy-redis's duplicate filter, as the spider asks it (is a page's canonical URL fetched already?).
+
+    Once Redis is lost, a request counts as seen: the worker is stopping, and the lease of the page that asked
+    is not acknowledged, so that page is done again with Redis back.
+    """
+
+    lost: RedisLost | None = None  # set by the scheduler when it opens
+
+    @guarded(default=True)
+    def request_seen(self, request: Request) -> bool:
+        return super().request_seen(request)
 
 
 class LeasedQueue(PriorityQueue):
@@ -224,6 +239,7 @@ class SharedScheduler(Scheduler):
     def open(self, spider):
         super().open(spider)
         self.queue.bind(self.keys, self.lease_timeout, self.df.key, self.stats, self.lost)
+        self.df.lost = self.lost
         self._beat()
         self.heartbeat = task.LoopingCall(self._beat)
         self.heartbeat.start(self.lease_timeout / 3, now=False)

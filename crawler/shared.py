@@ -63,7 +63,7 @@ def shared_settings(settings) -> None:
         "SCHEDULER_QUEUE_CLASS": "crawler.frontier.LeasedQueue",
         "SCHEDULER_QUEUE_KEY": f"{job}:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{job}:dupefilter",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "DUPEFILTER_CLASS": "crawler.frontier.GuardedDupeFilter",
         "SCHEDULER_PERSIST": True,  # the job's keys outlive one worker; the last one clears them
         "MERGE_STORE": "crawler.sharedmerge.RedisPageStore",
     }.items():
@@ -144,7 +144,10 @@ class RedisLost:
         log.error("Redis at %s stopped answering (%s): this worker stops. What it held is done again once Redis "
                   "is back (its data kept: --appendonly yes) and its leases expire; start the workers again then.",
                   self.crawler.settings.get("REDIS_URL"), exc)
-        engine = self.crawler.engine
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # the crawl has not started (Scrapy 2.19 raises then): nothing to close yet
+            engine = None
         if engine is not None and engine.spider is not None:
             from twisted.internet import reactor  # not at import: the crawl command installs Scrapy's reactor later
 

@@ -11,6 +11,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -129,6 +130,28 @@ def test_workers_stop_when_redis_dies_and_the_job_goes_on_when_it_is_back(tmp_pa
     assert {r["url"] for r in records} == {r["url"] for r in alone}
     assert all(comparable([r]) == {r["url"]: comparable(alone)[r["url"]]} for r in records)
     assert len(records) - len(alone) <= 4
+
+
+def test_with_redis_gone_each_shared_part_gives_its_safe_answer_and_the_loss_is_said_once(caplog):
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from crawler.frontier import GuardedDupeFilter
+    from crawler.shared import RedisLost
+    from tools.server import free_port
+
+    port = free_port()  # nothing listens there: every call is refused
+    gone = redis.Redis(host="127.0.0.1", port=port)
+    crawler = get_crawler(settings_dict={"REDIS_URL": f"redis://127.0.0.1:{port}/0"})
+    lost = RedisLost(crawler)
+    dupefilter = GuardedDupeFilter(gone, key="job:dupefilter")
+    dupefilter.lost = lost
+    assert dupefilter.request_seen(Request("http://site.test/a.html"))  # seen: not fetched by a stopping worker
+    assert RedisPageStore(gone, "job", "w", lost).add(page("http://site.test/a.html", 1, (2,))) is None
+    assert RedisPageStore(gone, "job", "w", lost).article_urls() == []
+    assert RedisRows(gone, "job", lost).get("articles", "http://site.test/a.html") is None
+    assert crawler.stats.get_value("redis/lost") == 1
+    assert sum("stopped answering" in r.getMessage() for r in caplog.records) == 1
 
 
 def test_a_shared_rerun_writes_only_what_is_new_or_changed(tmp_path, redis_server):
