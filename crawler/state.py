@@ -15,7 +15,7 @@ import hashlib
 import json
 import sqlite3
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -104,7 +104,7 @@ class StateRows(Protocol):
 
     def put(self, table: str, url: str, row: dict[str, Any]) -> None: ...
 
-    def rows(self, table: str) -> Iterator[dict[str, Any]]: ...
+    def rows(self, table: str) -> Iterable[dict[str, Any]]: ...
 
     def close(self) -> None: ...
 

@@ -14,16 +14,19 @@ import pytest
 import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scrapy import Request
+from scrapy.utils.test import get_crawler
 
+from crawler.frontier import GuardedDupeFilter
 from crawler.items import PageContent, PageItem
 from crawler.layout import url_to_path
 from crawler.merge import LatePage, is_whole
-from crawler.shared import RedisRows
+from crawler.shared import RedisLost, RedisRows
 from crawler.sharedmerge import RedisPageStore
 from crawler.state import ArticleState, Listed, SqliteRows
 from tools.redisserver import RedisServer
 from tools.replica import HOST, Article, generate
-from tools.server import ReplicaServer
+from tools.server import ReplicaServer, free_port
 
 from .conftest import FAST, ROOT, crawl
 
@@ -133,13 +136,6 @@ def test_workers_stop_when_redis_dies_and_the_job_goes_on_when_it_is_back(tmp_pa
 
 
 def test_with_redis_gone_each_shared_part_gives_its_safe_answer_and_the_loss_is_said_once(caplog):
-    from scrapy import Request
-    from scrapy.utils.test import get_crawler
-
-    from crawler.frontier import GuardedDupeFilter
-    from crawler.shared import RedisLost
-    from tools.server import free_port
-
     port = free_port()  # nothing listens there: every call is refused
     gone = redis.Redis(host="127.0.0.1", port=port)
     crawler = get_crawler(settings_dict={"REDIS_URL": f"redis://127.0.0.1:{port}/0"})
@@ -282,7 +278,6 @@ def test_the_shared_buffer_takes_an_article_when_the_merge_rule_calls_it_whole(r
 
 
 def test_a_worker_with_no_job_to_join_or_no_redis_stops_with_one_line(tmp_path, redis_server):
-    from tools.server import free_port
 
     for url, message in ((redis_server.url, "no crawl job 'hometown' to join; give -a start_url= to seed it"),
                          (f"redis://127.0.0.1:{free_port()}/0", "cannot reach Redis")):
