@@ -278,7 +278,6 @@ def test_the_shared_buffer_takes_an_article_when_the_merge_rule_calls_it_whole(r
 
 
 def test_a_worker_with_no_job_to_join_or_no_redis_stops_with_one_line(tmp_path, redis_server):
-
     for url, message in ((redis_server.url, "no crawl job 'hometown' to join; give -a start_url= to seed it"),
                          (f"redis://127.0.0.1:{free_port()}/0", "cannot reach Redis")):
         result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "hometown", "-s", f"REDIS_URL={url}",
