@@ -13,13 +13,13 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 from urllib.request import Request, urlopen
 
 from scrapy.http import HtmlResponse
 from scrapy.utils.project import get_project_settings
 
 from .cleaning import clean_text
+from .layout import saved_url
 from .links import NAVIGATION
 from .parsing import Extraction, ParsedPage, parse_page
 
@@ -35,19 +35,6 @@ def load(source: str, url: str | None, user_agent: str) -> HtmlResponse:
             return HtmlResponse(answer.geturl(), body=answer.read(), headers=headers)
     path = Path(source)
     return HtmlResponse(url or saved_url(path), body=path.read_bytes(), headers={"Content-Type": "text/html"})
-
-
-def saved_url(path: Path) -> str:
-    """The URL a file saved in the replay layout (DIR/<host>/<path>) stood for; a file: URL otherwise."""
-    parts = path.resolve().parts
-    for i, part in enumerate(parts[:-1]):
-        if "." in part and not part.startswith(".") and i + 1 < len(parts):
-            host = part.replace("+", ":")
-            rest = "/".join(parts[i + 1:])
-            rest, _, query = rest.partition("@")
-            rest = rest.removesuffix("index.html")
-            return f"http://{host}/{quote(rest)}" + (f"?{query}" if query else "")
-    return path.resolve().as_uri()
 
 
 def report(page: ParsedPage) -> str:

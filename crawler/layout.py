@@ -36,13 +36,14 @@ import hashlib
 import re
 import sqlite3
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 INDEX_FILE = "mirror-index.sqlite"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _UNSAFE = re.compile(r'[%@<>:"|?*\\/\x00-\x1f\x7f]')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$", re.IGNORECASE)
 MAX_NAME_BYTES = 200
+_HOST_FOLDER = re.compile(r"(?:[a-z0-9-]+\.)+[a-z0-9-]+(?:\+\d+)?")  # a host as url_to_path writes it
 
 
 def _escape(char: str) -> str:
@@ -83,6 +84,34 @@ def url_to_path(url: str) -> PurePosixPath:
     names = [safe_name(s) for s in segments[:-1]]
     names.append(safe_name(segments[-1], parts.query or None))
     return PurePosixPath(safe_name(host), *names)
+
+
+def saved_url(path: Path) -> str:
+    """The URL a file saved in this layout (DIR/<host>/<path>) stood for; a file: URL when it is not in one.
+
+    DIR is the first folder down the path that holds the mirror index or only
+    host folders, so a dot in a folder above it (``/tmp/tmp.x1Y``,
+    ``~/my.project``) or in the page's own path is not taken for the host. A
+    dotted folder alone in its parent looks like a saved site itself: give
+    ``explain --url`` then.
+    """
+    parts = path.resolve().parts
+    for i in range(1, len(parts) - 1):
+        if _HOST_FOLDER.fullmatch(parts[i]) and _is_layout_root(Path(*parts[:i])):
+            rest, _, query = "/".join(parts[i + 1:]).partition("@")
+            rest = rest.removesuffix("index.html")
+            return f"http://{parts[i].replace('+', ':')}/{quote(rest)}" + (f"?{query}" if query else "")
+    return path.resolve().as_uri()
+
+
+def _is_layout_root(folder: Path) -> bool:
+    try:
+        if (folder / INDEX_FILE).exists():
+            return True
+        return all(_HOST_FOLDER.fullmatch(child.name) for child in folder.iterdir()
+                   if child.is_dir() and not child.name.startswith("."))
+    except OSError:  # a folder we may not read is not the saved site's
+        return False
 
 
 def saved_file(root: Path, url: str) -> Path:

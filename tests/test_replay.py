@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.layout import MAX_NAME_BYTES, saved_file, url_to_path
+from crawler.layout import MAX_NAME_BYTES, saved_file, saved_url, url_to_path
 from crawler.storage import FolderStorage
 
 
@@ -156,3 +156,18 @@ def test_a_warc_of_2000_pages_is_opened_once_and_gives_back_every_page(tmp_path)
     assert storage.retrieve("http://h.test/missing.html") is None
     storage.close()
     assert len(opened) == 1
+
+
+def test_a_saved_file_knows_its_url_whatever_dots_the_folders_around_it_hold(tmp_path):
+    checkout = tmp_path / "my.checkout"  # a dot above the saved site, as in /tmp/tmp.x1Y or ~/my.project,
+    (checkout / "docs").mkdir(parents=True)
+    (tmp_path / "notes").mkdir()  # among other folders, as a checkout is
+    page = checkout / "saved" / "www.portal.test" / "news" / "v1.2" / "a.html"  # and one in the page's path
+    page.parent.mkdir(parents=True)
+    page.write_text("<html></html>")
+    assert saved_url(page) == "http://www.portal.test/news/v1.2/a.html"
+    (checkout / "saved" / "www.portal.test+8080").mkdir()
+    port = checkout / "saved" / "www.portal.test+8080" / "index.html"
+    port.write_text("<html></html>")
+    assert saved_url(port) == "http://www.portal.test:8080/"
+    assert saved_url(checkout / "docs").startswith("file://")
