@@ -28,7 +28,7 @@ from .site import on_site
 LEASE = "redis_lease"  # request.meta: the lease a request was taken under
 HANDED = "redis_handed"  # request.meta: taken from the frontier by the poll, handed to the engine
 POLL_INTERVAL = 0.5  # seconds between two looks at the frontier by an idle worker
-POP_BATCH = 4  # requests taken from the frontier in one round trip
+POP_BATCH = 16  # requests taken from the frontier in one round trip
 WAKE_URL = "data:,job-done"  # a request that wakes Scrapy's engine when the job ends elsewhere
 
 

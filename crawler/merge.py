@@ -39,6 +39,10 @@ class PageStore(ABC):
             raise LatePage(page)
         return self.take(page.article_url) if is_whole(self.keep(page)) else None
 
+    async def add_soon(self, page: PageItem) -> dict[int, PageItem] | None:
+        """``add``, as the merge pipeline asks: a store across the network may gather pages into one round trip."""
+        return self.add(page)
+
     @abstractmethod
     def keep(self, page: PageItem) -> dict[int, PageItem]:
         """Keep ``page`` (the first one of each number wins) and return its article's pages so far.

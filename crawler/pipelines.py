@@ -123,11 +123,11 @@ class MergePagesPipeline:
         store_cls = load_object(default_store(crawler.settings))
         return cls(crawler, build_from_crawler(store_cls, crawler))
 
-    def process_item(self, item):
+    async def process_item(self, item):
         if not isinstance(item, PageItem):
             return item
         try:
-            pages = self.store.add(item)
+            pages = await self.store.add_soon(item)
         except LatePage as late:
             self.crawler.stats.inc_value("merge/late_pages")
             raise DropItem(str(late)) from None

@@ -3,14 +3,20 @@
 "Keep this page; if its article is now whole, take it for this worker" is one
 Lua script, so an article whose pages reach several workers at once is written
 once, by one of them. It is marked written only after its feed has it; a taker
-that died before that gives it back (``crawler.frontier`` reaps it).
+that died before that gives it back (``crawler.frontier`` reaps it). The pages
+a worker's pipeline gives in one turn of the event loop (as many as it has
+requests in flight) go in one call of that script: one round trip for them all.
 """
 
 from __future__ import annotations
 
 import json
 
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.reactor import CallLaterOnce
 from scrapy_redis import connection
+from twisted.internet.defer import Deferred, maybeDeferred
+from twisted.python.failure import Failure
 
 from .items import PageItem
 from .merge import LatePage, PageStore, page_from_json, page_to_json
@@ -23,39 +29,49 @@ def _outline(page: PageItem) -> str:
                        "f": bool(page.failed)})
 
 
-# Keep a page (the first of each number wins); if the article is now whole, take it for this worker.
-# The same rule as crawler.merge.is_whole. Returns -1: late, 0: waiting, else the article's pages.
+# For each page given (a batch of one or more): keep it (the first of each number wins); if its article is now
+# whole, take it for this worker. The same rule as crawler.merge.is_whole.
+# KEYS: claims, written, waiting, then (pages, outlines) per page. ARGV: worker, then (article, number, page,
+# outline) per page. Returns per page -1: late, 0: waiting, else the article's pages.
 _ADD = """
-local article = ARGV[1]
-if redis.call('SISMEMBER', KEYS[4], article) == 1 or redis.call('HEXISTS', KEYS[3], article) == 1 then
-  return -1
+local function add(article, pages, outlines, number, page, outline)
+  if redis.call('SISMEMBER', KEYS[2], article) == 1 or redis.call('HEXISTS', KEYS[1], article) == 1 then
+    return -1
+  end
+  redis.call('HSETNX', pages, number, page); redis.call('HSETNX', outlines, number, outline)
+  redis.call('SADD', KEYS[3], article)
+  local have, numbers, closes, top = {}, {}, false, 0
+  local all = redis.call('HGETALL', outlines)
+  for i = 1, #all, 2 do
+    local n, o = tonumber(all[i]), cjson.decode(all[i + 1])
+    have[n] = o; numbers[n] = true
+    for _, m in ipairs(o.o) do numbers[m] = true end
+    if o.t > 0 then closes = true; for m = 1, o.t do numbers[m] = true end end
+    if o.l and not o.f then closes = true end
+  end
+  for n in pairs(numbers) do
+    if not have[n] then return 0 end
+    if n > top then top = n end
+  end
+  if not closes and not have[top].f then return 0 end
+  redis.call('HSET', KEYS[1], article, ARGV[1]); redis.call('SREM', KEYS[3], article)
+  return redis.call('HVALS', pages)
 end
-redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[3]); redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[4])
-redis.call('SADD', KEYS[5], article)
-local have, numbers, closes, top = {}, {}, false, 0
-local outlines = redis.call('HGETALL', KEYS[2])
-for i = 1, #outlines, 2 do
-  local n, o = tonumber(outlines[i]), cjson.decode(outlines[i + 1])
-  have[n] = o; numbers[n] = true
-  for _, m in ipairs(o.o) do numbers[m] = true end
-  if o.t > 0 then closes = true; for m = 1, o.t do numbers[m] = true end end
-  if o.l and not o.f then closes = true end
+local replies = {}
+for i = 1, (#KEYS - 3) / 2 do
+  local a = 4 * i - 2
+  replies[i] = add(ARGV[a], KEYS[2 + 2 * i], KEYS[3 + 2 * i], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3])
 end
-for n in pairs(numbers) do
-  if not have[n] then return 0 end
-  if n > top then top = n end
-end
-if not closes and not have[top].f then return 0 end
-redis.call('HSET', KEYS[3], article, ARGV[5]); redis.call('SREM', KEYS[5], article)
-return redis.call('HVALS', KEYS[1])
+return replies
 """
 
+# Take an article as it is (the crawl ran out of its pages). KEYS: claims, written, waiting, pages.
 _TAKE = """
-if redis.call('SISMEMBER', KEYS[4], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
   return {}
 end
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[2]); redis.call('SREM', KEYS[5], ARGV[1])
-return redis.call('HVALS', KEYS[1])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]); redis.call('SREM', KEYS[3], ARGV[1])
+return redis.call('HVALS', KEYS[4])
 """
 
 
@@ -68,31 +84,56 @@ class RedisPageStore(PageStore):
         self.server, self.keys, self.worker, self.lost = server, JobKeys(job), worker, lost
         self._add = server.register_script(_ADD)
         self._take = server.register_script(_TAKE)
+        self._batch: list[tuple[PageItem, Deferred]] = []  # pages given to add_soon, to send
+        self._send_soon = CallLaterOnce(self._send_batch)
 
     @classmethod
     def from_crawler(cls, crawler) -> RedisPageStore:
         return cls(connection.from_settings(crawler.settings), job_name(crawler.settings), worker_name(),
                    RedisLost.of(crawler))
 
-    def _article_keys(self, article_url: str) -> list[str]:
-        k = self.keys
-        return [k.pages(article_url), k.outlines(article_url), k.claims, k.written, k.waiting]
-
-    @guarded()  # lost with Redis: the page's request is not acknowledged, so it is done again
     def add(self, page: PageItem) -> dict[int, PageItem] | None:
-        url = page.article_url
-        taken = self._add(keys=self._article_keys(url),
-                          args=[url, page.page_number, page_to_json(page), _outline(page), self.worker])
-        if taken == -1:
-            raise LatePage(page)
-        return _pages(taken) if taken else None
+        (result,) = self._add_pages([page])
+        return _late_or(result)
+
+    async def add_soon(self, page: PageItem) -> dict[int, PageItem] | None:
+        """The pages given in one turn of the event loop go to Redis in one round trip (one script call)."""
+        added: Deferred = Deferred()
+        self._batch.append((page, added))
+        self._send_soon.schedule()
+        return _late_or(await maybe_deferred_to_future(added))
+
+    def _send_batch(self) -> None:
+        batch, self._batch = self._batch, []
+        sent = maybeDeferred(self._add_pages, [page for page, _ in batch])
+        sent.addCallbacks(_answer, _answer_failed, callbackArgs=(batch,), errbackArgs=(batch,))
+
+    def _add_pages(self, pages: list[PageItem]) -> list[dict[int, PageItem] | LatePage | None]:
+        """Each page kept, and its article taken if now whole: its pages, LatePage, or None while it waits."""
+        replies = self._run_add(pages)
+        if replies is None:  # lost with Redis: the pages' requests are not acknowledged, so they are done again
+            return [None] * len(pages)
+        return [LatePage(page) if reply == -1 else _pages(reply) if reply else None
+                for page, reply in zip(pages, replies)]
+
+    @guarded()
+    def _run_add(self, pages: list[PageItem]) -> list | None:
+        k = self.keys
+        keys, args = [k.claims, k.written, k.waiting], [self.worker]
+        for page in pages:
+            url = page.article_url
+            keys += (k.pages(url), k.outlines(url))
+            args += (url, page.page_number, page_to_json(page), _outline(page))
+        return self._add(keys=keys, args=args)
 
     def keep(self, page: PageItem) -> dict[int, PageItem]:
         raise NotImplementedError("a shared store keeps and takes in one step: add()")
 
     @guarded(default={})
     def take(self, article_url: str) -> dict[int, PageItem]:
-        return _pages(self._take(keys=self._article_keys(article_url), args=[article_url, self.worker]))
+        k = self.keys
+        return _pages(self._take(keys=[k.claims, k.written, k.waiting, k.pages(article_url)],
+                                 args=[article_url, self.worker]))
 
     @guarded()  # lost with Redis: the article may come out again, in another feed
     def written(self, article_url: str) -> None:
@@ -110,6 +151,23 @@ class RedisPageStore(PageStore):
     def was_written(self, article_url: str) -> bool:
         k = self.keys
         return bool(self.server.sismember(k.written, article_url) or self.server.hexists(k.claims, article_url))
+
+
+def _answer(results: list, batch: list[tuple[PageItem, Deferred]]) -> None:
+    for (_, added), result in zip(batch, results):
+        added.callback(result)
+
+
+def _answer_failed(failure: Failure, batch: list[tuple[PageItem, Deferred]]) -> None:
+    """A fault of ours (a lost Redis is no failure: see guarded): every page's item fails with it, none waits."""
+    for _, added in batch:
+        added.errback(failure)
+
+
+def _late_or(result: dict[int, PageItem] | LatePage | None) -> dict[int, PageItem] | None:
+    if isinstance(result, LatePage):
+        raise result
+    return result
 
 
 def _pages(values: list[bytes]) -> dict[int, PageItem]:

@@ -1,6 +1,7 @@
 """One crawl shared by several workers through a real Redis server: the same articles as one process, each
 written once, a killed worker's pages taken by the others, and the merge buffer's take atomic."""
 
+import asyncio
 import hashlib
 import json
 import signal
@@ -250,6 +251,48 @@ def test_pages_of_one_article_at_two_workers_at_once_are_written_once(redis_serv
         stores[0].written(article)
         with pytest.raises(LatePage):
             stores[1].add(arrivals[1])
+
+
+def script_calls(client: redis.Redis) -> int:
+    """Script calls Redis has run (a first call is refused, NOSCRIPT, and sent again with the script)."""
+    stats = client.info("commandstats").get("cmdstat_evalsha", {})
+    return stats.get("calls", 0) - stats.get("failed_calls", 0)
+
+
+def add_together(store: RedisPageStore, arrivals: list[PageItem]) -> list:
+    """The pages given to the store in one turn of an event loop, as a worker's merge pipeline gives them;
+    what each gave (its article's pages, None while waiting, or the exception)."""
+
+    async def deliver() -> list:
+        together = asyncio.gather(*(store.add_soon(item) for item in arrivals), return_exceptions=True)
+        return await asyncio.wait_for(together, timeout=30)  # a page left waiting fails the test, not hangs it
+
+    return asyncio.run(deliver())
+
+
+def test_pages_given_together_go_to_redis_in_one_call_with_the_answers_of_one_at_a_time(redis_server):
+    client = redis_server.client()
+    store = RedisPageStore(client, "batch", "worker")
+    a, b = "http://site.test/a", "http://site.test/b"
+    # a whole in this batch; b waits for page 3; page 2 of a comes twice, the second time after a is taken.
+    arrivals = [page(a, 1, (2,)), page(b, 1, (2, 3)), page(a, 2, (1,), last=True), page(b, 2, (1, 3)),
+                page(a, 2, (1,), last=True)]
+    calls = script_calls(client)
+    results = add_together(store, arrivals)
+    assert script_calls(client) - calls == 1
+    assert results[0] is None and results[1] is None and results[3] is None
+    assert sorted(results[2]) == [1, 2] and results[2][1].content.paragraphs == ["第1頁。"]
+    assert isinstance(results[4], LatePage)
+    (taken,) = add_together(store, [page(b, 3, (1, 2), last=True)])
+    assert sorted(taken) == [1, 2, 3] and taken[3].content.paragraphs == ["第3頁。"]
+
+
+def test_a_fault_in_the_shared_buffer_fails_every_page_of_the_call_and_leaves_none_waiting(redis_server):
+    client = redis_server.client()
+    client.set("broken:claims", "not a hash")  # every add reads it: Redis answers WRONGTYPE
+    arrivals = [page("http://site.test/a", n, (1, 2)) for n in (1, 2)]
+    results = add_together(RedisPageStore(client, "broken", "worker"), arrivals)
+    assert all(isinstance(r, redis.ResponseError) and "WRONGTYPE" in str(r) for r in results), results
 
 
 numbers = st.integers(min_value=1, max_value=6)
