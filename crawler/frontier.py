@@ -11,12 +11,14 @@ worker ends when nothing is queued or leased in the whole job
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from scrapy import Request, signals
+from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
@@ -95,12 +97,11 @@ for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', until_, ARGV[i]) end
 """
 
 # The job is done: nothing queued, leased, waiting or being written. Its keys go, so that
-# the next run of the same job starts afresh.
+# the next run of the same job starts afresh. 1 if this call cleared them (not another worker's before).
 _FINISH = """
 if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) + redis.call('SCARD', KEYS[3])
    + redis.call('HLEN', KEYS[4]) > 0 then return 0 end
-redis.call('DEL', unpack(KEYS))
-return 1
+return math.min(redis.call('DEL', unpack(KEYS)), 1)
 """
 
 
@@ -237,7 +238,9 @@ class SharedScheduler(Scheduler):
         return scheduler
 
     def open(self, spider):
-        super().open(spider)
+        with warnings.catch_warnings():  # scrapy-redis 0.9.1 says "Resuming crawl" with Spider.log(), deprecated
+            warnings.filterwarnings("ignore", "Spider.log", ScrapyDeprecationWarning)
+            super().open(spider)
         self.queue.bind(self.keys, self.lease_timeout, self.df.key, self.stats, self.lost)
         self.df.lost = self.lost
         self._beat()
@@ -301,7 +304,11 @@ class SharedScheduler(Scheduler):
     def next_request(self) -> Request | None:
         if self.local:
             return self.local.popleft()
-        return self._on_site(super().next_request())
+        # As scrapy-redis's next_request, without its spider= to the stats, which Scrapy 2.19 deprecates.
+        request = self.queue.pop()
+        if request is not None:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return self._on_site(request)
 
     def _on_site(self, request: Request | None) -> Request | None:
         """A request queued by another worker may be on a host the start URL landed on there: learn it first."""

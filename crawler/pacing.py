@@ -59,6 +59,8 @@ class HostPacing:
 
     async def process_request(self, request):
         host = urlparse_cached(request).netloc
+        if not host:  # a data: URL (the merge step's flush, a worker's wake-up) reaches no site
+            return
         gap = self.crawl_delays.get(host, 0.0)
         if self.redis is not None:
             gap = max(gap, self.delay, self._slot_delay(request))

@@ -88,6 +88,9 @@ def test_three_workers_write_what_one_process_writes(tmp_path, site, redis_serve
     assert comparable(records) == comparable(alone)
     assert sum(1 for n in range(3) if feed(tmp_path / f"w{n}.jsonl")) >= 2  # the work was shared
     assert job_keys(redis_server) == []  # the job's keys are cleared at its end (its incremental state stays)
+    logs = [(tmp_path / f"w{n}.log").read_text() for n in range(3)]
+    assert sum("Job hometown done" in log for log in logs) == 1  # said by the worker that cleared it
+    assert not [log for log in logs if "DeprecationWarning" in log]
 
 
 def test_a_killed_workers_requests_are_taken_by_the_others(tmp_path, site, redis_server):

@@ -3,10 +3,12 @@
 On one generated site saved in the replay layout, in one run: the replay by
 one plain process, by one Redis worker and by two Redis workers together
 (pages per second over the wall time of the whole job, processes started and
-ended included, and its ratio to the plain process); then the plain replay's peak RSS on a site a tenth of the size
-and on one twice the size, at each number of requests in flight compared, to
-show that memory stays flat as the site grows. A script, not a test: read
-the ratios, measured in the same run.
+ended included, and its ratio to the plain process), the three one after the
+other, ``--repeat`` times, for the median of each ratio (a shared machine's
+speed drifts by 20 % within minutes). Then the plain replay's peak RSS on a
+site a fifth of that size and on one ten times larger still, at each number
+of requests in flight compared, to show that memory stays flat as the site
+grows. A script, not a test: read the ratios, measured in the same run.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,6 +67,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tools.bench.shared", description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000, help="articles in the generated site (default 1000)")
     parser.add_argument("--pages", type=int, default=10, help="pages per article (default 10)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of the three, one after the other; the median ratio is quoted (default 3)")
     parser.add_argument("--keep", type=Path, help="write the sites, feeds and logs here and keep them")
     args = parser.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="hometown-bench-shared-"))
@@ -74,17 +79,24 @@ def main(argv: list[str] | None = None) -> None:
     print(f"site: {args.articles} articles x {args.pages} pages, {count} pages")
 
     redis = RedisServer(work)
+    one, two = [], []
     try:
-        runs = [together("plain", 1, site, work, None), together("one Redis worker", 1, site, work, redis.url),
-                together("two Redis workers", 2, site, work, redis.url)]
+        for repetition in range(1, args.repeat + 1):
+            runs = [together("plain", 1, site, work, None),
+                    together("one Redis worker", 1, site, work, redis.url),
+                    together("two Redis workers", 2, site, work, redis.url)]
+            print(f"\nrepetition {repetition}\n{'run':<28}{'pages':>7}{'wall s':>8}{'pages/s':>9}{'CPU s/1k':>9}"
+                  f"{'RSS MB':>9}")
+            for run in runs:
+                print(run.row())
+            plain = runs[0].pages_per_second
+            one.append(runs[1].pages_per_second / plain)
+            two.append(runs[2].pages_per_second / plain)
+            print(f"one Redis worker / plain pages/s: {one[-1]:.2f}; two Redis workers / plain: {two[-1]:.2f}")
     finally:
         redis.stop()
-    print(f"\n{'run':<28}{'pages':>7}{'wall s':>8}{'pages/s':>9}{'CPU s/1k':>9}{'RSS MB':>9}")
-    for run in runs:
-        print(run.row())
-    plain = runs[0].pages_per_second
-    print(f"\none Redis worker / plain pages/s: {runs[1].pages_per_second / plain:.2f}")
-    print(f"two Redis workers / plain pages/s: {runs[2].pages_per_second / plain:.2f}")
+    print(f"\nmedian of {args.repeat}: one Redis worker / plain pages/s {statistics.median(one):.2f}, "
+          f"two Redis workers / plain {statistics.median(two):.2f}")
 
     print(f"\n{'plain replay, peak RSS MB':<28}{'in flight':>10}{'pages':>8}{'wall s':>8}{'RSS MB':>8}")
     small, large = work / "small", work / "large"
