@@ -1,10 +1,10 @@
 """One crawl shared by several processes through Redis (``-s REDIS_URL=redis://HOST:PORT/DB``).
 
 scrapy-redis's scheduler and duplicate filter hold the frontier; this module
-(the job: its settings, its keys, its incremental state) and two others close
-what they leave open:
+(the job: its settings, its keys, its incremental state) and three others
+close what they leave open:
 
-- **Leases** (``crawler.frontier``). A request taken from the frontier is
+- **Leases** (``crawler.leases``, ``crawler.frontier``). A request taken from the frontier is
   leased to its worker, not deleted (``LeasedQueue``). The worker
   acknowledges it once the callback's items have gone through the pipelines
   and its requests are in the frontier; a heartbeat renews its leases. A
@@ -60,7 +60,7 @@ def shared_settings(settings) -> None:
     job = job_name(settings)
     for name, value in {
         "SCHEDULER": "crawler.frontier.SharedScheduler",
-        "SCHEDULER_QUEUE_CLASS": "crawler.frontier.LeasedQueue",
+        "SCHEDULER_QUEUE_CLASS": "crawler.leases.LeasedQueue",
         "SCHEDULER_QUEUE_KEY": f"{job}:requests",
         "SCHEDULER_DUPEFILTER_KEY": f"{job}:dupefilter",
         "DUPEFILTER_CLASS": "crawler.frontier.GuardedDupeFilter",
