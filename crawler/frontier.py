@@ -104,7 +104,8 @@ class SharedScheduler(Scheduler):
         with warnings.catch_warnings():  # scrapy-redis 0.9.1 says "Resuming crawl" with Spider.log(), deprecated
             warnings.filterwarnings("ignore", "Spider.log", ScrapyDeprecationWarning)
             super().open(spider)
-        self.queue.bind(self.keys, self.lease_timeout, self.df.key, self.stats, self.lost)
+        batch = max(1, self.crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        self.queue.bind(self.keys, self.lease_timeout, self.df.key, self.stats, self.lost, batch)
         self.df.lost = self.lost
         self._beat()
         self.heartbeat = task.LoopingCall(self._beat)

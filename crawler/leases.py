@@ -18,7 +18,6 @@ from scrapy_redis.queue import PriorityQueue
 from .shared import JobKeys, RedisLost, guarded
 
 LEASE = "redis_lease"  # request.meta: the lease a request was taken under
-POP_BATCH = 16  # requests taken from the frontier in one round trip: as many as a worker has in flight in a replay
 
 # One round trip with the frontier, in this order: the requests this worker queued since the last one
 # go in (each past the duplicate filter, unless its fingerprint is empty: dont_filter), then its
@@ -65,8 +64,11 @@ class LeasedQueue(PriorityQueue):
 
     lease_timeout = 60.0
 
-    def bind(self, keys: JobKeys, lease_timeout: float, df_key: str, stats, lost: RedisLost) -> None:
+    def bind(self, keys: JobKeys, lease_timeout: float, df_key: str, stats, lost: RedisLost, batch: int) -> None:
+        """``batch``: requests taken in one round trip, as many as the worker fetches from a host at once
+        (16 in a replay; 4 on a live site, so that workers share a short frontier instead of one hoarding it)."""
         self.keys, self.lease_timeout, self.df_key, self.stats, self.lost = keys, lease_timeout, df_key, stats, lost
+        self.batch = batch
         self.taken: deque[Request] = deque()  # leased, not yet given to the engine
         self.pushes: list = []  # fingerprint, score, request: queued with the next round trip
         self._script = self.server.register_script(_EXCHANGE)
@@ -78,9 +80,9 @@ class LeasedQueue(PriorityQueue):
         self.dropped = 0
 
     def pop(self, timeout: float = 0) -> Request | None:
-        """The next request: from those taken with the last round trip, else up to POP_BATCH more."""
+        """The next request: from those taken with the last round trip, else a round trip for more."""
         if not self.taken:
-            self._exchange(POP_BATCH)
+            self._exchange(self.batch)
         return self.taken.popleft() if self.taken else None
 
     def push(self, request: Request, fingerprint: str = "") -> None:
