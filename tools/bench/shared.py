@@ -1,9 +1,11 @@
 """Replay by several processes sharing one job in Redis: ``python -m tools.bench.shared [--articles 1000 --pages 10]``.
 
 On one generated site saved in the replay layout, in one run: the replay by
-one plain process, by one Redis worker and by two Redis workers together
-(pages per second over the wall time of the whole job, processes started and
-ended included, and its ratio to the plain process), the three one after the
+one plain process, by one Redis worker, by two Redis workers together, and
+by two plain processes at once that each replay the whole site, sharing
+nothing (the most two processes can get from this machine's cores). Pages
+per second over the wall time of the whole job, processes started and ended
+included, and its ratio to the plain process. The four run one after the
 other, ``--repeat`` times, for the median of each ratio (a shared machine's
 speed drifts by 20 % within minutes). Then the plain replay's peak RSS on a
 site a fifth of that size and on one ten times larger still, at each number
@@ -79,24 +81,25 @@ def main(argv: list[str] | None = None) -> None:
     print(f"site: {args.articles} articles x {args.pages} pages, {count} pages")
 
     redis = RedisServer(work)
-    one, two = [], []
+    ratios: dict[str, list[float]] = {"one Redis worker": [], "two Redis workers": [], "two plain processes": []}
     try:
         for repetition in range(1, args.repeat + 1):
             runs = [together("plain", 1, site, work, None),
                     together("one Redis worker", 1, site, work, redis.url),
-                    together("two Redis workers", 2, site, work, redis.url)]
+                    together("two Redis workers", 2, site, work, redis.url),
+                    # The machine's own ceiling for two processes: each replays the whole site, sharing nothing.
+                    together("two plain processes", 2, site, work, None)]
             print(f"\nrepetition {repetition}\n{'run':<28}{'pages':>7}{'wall s':>8}{'pages/s':>9}{'CPU s/1k':>9}"
                   f"{'RSS MB':>9}")
             for run in runs:
                 print(run.row())
-            plain = runs[0].pages_per_second
-            one.append(runs[1].pages_per_second / plain)
-            two.append(runs[2].pages_per_second / plain)
-            print(f"one Redis worker / plain pages/s: {one[-1]:.2f}; two Redis workers / plain: {two[-1]:.2f}")
+                if run.name in ratios:
+                    ratios[run.name].append(run.pages_per_second / runs[0].pages_per_second)
+            print("pages/s against plain: " + ", ".join(f"{name} {r[-1]:.2f}" for name, r in ratios.items()))
     finally:
         redis.stop()
-    print(f"\nmedian of {args.repeat}: one Redis worker / plain pages/s {statistics.median(one):.2f}, "
-          f"two Redis workers / plain {statistics.median(two):.2f}")
+    print(f"\nmedian of {args.repeat}, pages/s against plain: "
+          + ", ".join(f"{name} {statistics.median(r):.2f}" for name, r in ratios.items()))
 
     print(f"\n{'plain replay, peak RSS MB':<28}{'in flight':>10}{'pages':>8}{'wall s':>8}{'RSS MB':>8}")
     small, large = work / "small", work / "large"
