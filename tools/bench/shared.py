@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", type=int, default=1000, help="articles in the generated site (default 1000)")
     parser.add_argument("--pages", type=int, default=10, help="pages per article (default 10)")
     parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of the three, one after the other; the median ratio is quoted (default 3)")
+                        help="runs of the four, one after the other; the median ratios are quoted (default 3)")
     parser.add_argument("--keep", type=Path, help="write the sites, feeds and logs here and keep them")
     args = parser.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="hometown-bench-shared-"))
