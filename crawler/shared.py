@@ -57,12 +57,12 @@ def worker_name() -> str:
 
 def shared_settings(settings) -> None:
     """With REDIS_URL: the frontier, the duplicate filter and the merge buffer in Redis, under the job's keys."""
-    job = job_name(settings)
+    keys = JobKeys(job_name(settings))
     for name, value in {
         "SCHEDULER": "crawler.frontier.SharedScheduler",
         "SCHEDULER_QUEUE_CLASS": "crawler.leases.LeasedQueue",
-        "SCHEDULER_QUEUE_KEY": f"{job}:requests",
-        "SCHEDULER_DUPEFILTER_KEY": f"{job}:dupefilter",
+        "SCHEDULER_QUEUE_KEY": keys.queue,
+        "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
         "DUPEFILTER_CLASS": "crawler.frontier.GuardedDupeFilter",
         "SCHEDULER_PERSIST": True,  # the job's keys outlive one worker; the last one clears them
         "MERGE_STORE": "crawler.sharedmerge.RedisPageStore",
@@ -76,7 +76,7 @@ def join_job(settings, start_url: str | None) -> str | None:
     None if there is no job to join.
     """
     server = connection.from_settings(settings)
-    key = f"{job_name(settings)}:site"
+    key = JobKeys(job_name(settings)).site
     if start_url:
         server.hsetnx(key, "start_url", start_url)
         return start_url
@@ -110,6 +110,10 @@ class JobKeys:
 
     def outlines(self, article_url: str) -> str:
         return f"{self.job}:outline:{article_url}"
+
+    def state(self, table: str) -> str:
+        """A table of the incremental state: unlike the others, kept when the job ends (the next run reads it)."""
+        return f"{self.job}:state:{table}"
 
 
 _WATCHERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # crawler -> its RedisLost
@@ -182,27 +186,24 @@ class RedisRows:
     JSON per URL. Unlike the job's other keys it outlives the job: the next run reads it."""
 
     def __init__(self, server, job: str, lost: RedisLost | None = None):
-        self.server, self.job, self.lost = server, job, lost
+        self.server, self.keys, self.lost = server, JobKeys(job), lost
 
     @classmethod
     def from_crawler(cls, crawler) -> RedisRows:
         return cls(connection.from_settings(crawler.settings), job_name(crawler.settings), RedisLost.of(crawler))
 
-    def _key(self, table: str) -> str:
-        return f"{self.job}:state:{table}"
-
     @guarded()
     def get(self, table: str, url: str) -> dict[str, Any] | None:
-        data = self.server.hget(self._key(table), url)
+        data = self.server.hget(self.keys.state(table), url)
         return json.loads(data) if data else None
 
     @guarded()
     def put(self, table: str, url: str, row: dict[str, Any]) -> None:
-        self.server.hset(self._key(table), url, json.dumps({"url": url, **row}, ensure_ascii=False))
+        self.server.hset(self.keys.state(table), url, json.dumps({"url": url, **row}, ensure_ascii=False))
 
     @guarded(default=[])
     def rows(self, table: str) -> list[dict[str, Any]]:
-        return [json.loads(data) for _, data in self.server.hscan_iter(self._key(table), count=1000)]
+        return [json.loads(data) for _, data in self.server.hscan_iter(self.keys.state(table), count=1000)]
 
     def close(self) -> None:
         """Nothing to close: the connection is the job's."""
