@@ -15,7 +15,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from .cleaning import is_boilerplate
-from .markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, select, text_of, under
+from .markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, normalize, own_texts, select, text_of, under
 
 _PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "blockquote", "pre", "figcaption",
                              "caption", "address"})
@@ -23,6 +23,33 @@ SENTENCE_MARKS = re.compile(r"[，。！？；、,!?;]")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _BYLINE_WORDS = re.compile("作者|來源|来源|記者|记者|編輯|编辑|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员")
+_LABELS = ("責任編輯|责任编辑|作者|來源|来源|記者|记者|編輯|编辑|發布時間|发布时间|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员"
+           "|攝影|摄影|校對|校对|審核|审核|出處|出处|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号|字體|字体|供稿|撰稿|主編|主编|簽發|签发"
+           "|本報訊|本报讯|本報|本报|本台|本網|本网|文|圖|图")
+# A byline's parts: a label with its value after a colon, a label with a name after it, times, separators.
+_BYLINE_PARTS = re.compile(
+    f"(?:{_LABELS})\\s*[:：/]\\s*[^\\s|｜/丨，,;；]{{0,25}}|(?:{_LABELS})\\s*[\\u3400-\\u9fff·]{{0,4}}(?=\\s|$|[)）】\\]|｜/])"
+    r"|\d{1,2}:\d{2}(?::\d{2})?|[\s|｜/丨·,，;；:：()（）【】\[\]<>《》\-]+"
+)
+_BYLINE_SPACE = re.compile(r"\s+")
+_BYLINE_REST = 8  # characters a byline may hold besides its parts (a source's name: 新華網, 人民日报)
+# Notices after an article: rights, reprints, disclaimers, the editor's mark.
+NOTICE = re.compile(
+    r"^\W{0,2}(?:免責聲明|免责声明|聲明|声明|版權|版权|轉載|转载|本文(?:來源|来源|來自|来自|系|為|为|僅|仅)|本作品|原標題|原标题"
+    r"|責任編輯|责任编辑|責編|责编|糾錯|纠错|Copyright|©|All rights reserved)",
+    re.IGNORECASE,
+)
+_NOTICE_MAX_CHARS = 200
+_WORD = re.compile(r"\w")
+_SOURCED = re.compile("來源|来源|稿源|出處|出处|編輯|编辑|發布|發佈|发布|時間|时间|日期|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号")
+# Where the page is: 当前位置：首页 > 新闻 > 正文, or its steps one a line (首页>, 新闻中心>).
+BREADCRUMB = re.compile(
+    r"(?:(?:當前位置|当前位置|您的位置|您現在的位置|您现在的位置|所在位置|位置)\s*[:：].{0,60}"
+    r"|(?:[^\s>»›＞→，。！？,.!?；;]{1,12}\s*[>»›＞→]\s*)+(?:[^\s>»›＞→，。！？,.!?；;]{1,12})?"
+    r"|\s*[>»›＞→]\s*[^\s>»›＞→，。！？,.!?；;]{1,12})"
+)
+_BOX_HEADING = 20  # characters of heading a box may hold beside its list
+_AROUND_MAIN = 1.5  # a content selector's match around the main block holds at most this much of its prose
 _SIBLING_SHARE = 0.3  # a sibling block with this share of the best block's prose is part of the body too
 _BYLINE_MAX_CHARS = 160
 
@@ -119,13 +146,17 @@ class Prose:
 
 
 def is_byline(text: str) -> bool:
-    """A short dated or signed line that is not a sentence: the byline, not prose."""
-    return (
-        len(text) <= _BYLINE_MAX_CHARS
-        and not text.isspace()
-        and bool(DATE.search(text) or _BYLINE_WORDS.search(text))
-        and not (_SENTENCE_END.search(text) and len(text) > 60)
-    )
+    """A short line of nothing but a byline's parts: dates, names, labelled fields (来源：…, 记者 …).
+
+    A sentence is never a byline, whatever words it has: a lead that starts
+    ``記者從市交通局獲悉,…`` is the article's.
+    """
+    if len(text) > _BYLINE_MAX_CHARS or not (DATE.search(text) or _BYLINE_WORDS.search(text)):
+        return False
+    if _SENTENCE_END.search(text):
+        return False
+    rest = _BYLINE_PARTS.sub(" ", DATE.sub(" ", text))
+    return len(_BYLINE_SPACE.sub("", rest)) <= _BYLINE_REST
 
 
 def _single_paragraph(block, memo: dict) -> bool:
@@ -140,13 +171,88 @@ def _single_paragraph(block, memo: dict) -> bool:
 
 
 def find_body(root, prose: Prose, content_selectors: tuple[str, ...]) -> tuple[list, str | None]:
-    """The body's blocks, and the content selector that found them (None: found by prose)."""
-    for selector in content_selectors:
-        matches = [(sum(len(t.text) for t in prose.within([el])), el) for el in select(root, selector)]
-        matches = [(chars, el) for chars, el in matches if chars > 0]
-        if matches:
-            return [max(matches, key=lambda m: m[0])[1]], selector
-    return prose.best() or prose.pictures(), None
+    """The body's blocks, and the content selector that found them (None: found by prose).
+
+    A selector's match is the body only when it holds the page's main prose
+    (the best-scored block), or most of it: a tooltip or a teaser that matches
+    ``div.content`` is not.
+    """
+    best = prose.best()
+    if best:
+        main = best[0]
+        main_chars = _chars(prose, best)
+        for selector in content_selectors:
+            matches = [el for el in select(root, selector) if _holds_main(el, main, main_chars, prose)]
+            if matches:
+                return [matches[-1]], selector  # the innermost of nested matches
+    return best or prose.pictures(), None
+
+
+def _chars(prose: Prose, blocks: list) -> int:
+    return sum(len(t.text) for t in prose.within(blocks))
+
+
+def _holds_main(el, main, main_chars: int, prose: Prose) -> bool:
+    """Whether ``el`` is the main block, or holds it and little more prose, or is most of it."""
+    if el is main:
+        return True
+    if el in main.iterancestors():
+        return _chars(prose, [el]) <= _AROUND_MAIN * main_chars
+    return main in el.iterancestors() and 2 * _chars(prose, [el]) >= main_chars
+
+
+def boxes(elements, blocks: list) -> set:
+    """``elements`` (lists and menus inside the body) widened to the boxes holding them with no more than
+    a heading beside them (``热图推荐`` over its list): what the body leaves out."""
+    stop = {*blocks, *(a for b in blocks for a in b.iterancestors())}
+    out = set()
+    for el in elements:
+        while (parent := el.getparent()) is not None and parent not in stop:
+            inside = under([el])
+            rest = "".join(text for owner, text in own_texts(parent) if owner not in inside)
+            if len(normalize(rest)) > _BOX_HEADING or _SENTENCE_END.search(rest):
+                break
+            el = parent
+        out.add(el)
+    return out
+
+
+def trim_edges(paragraphs: list[str]) -> tuple[list[str], dict[str, int]]:
+    """The body's lines without the bylines and notices at its start and end, and how many of each went.
+
+    Only whole lines go, and only from the edges: a byline (see ``is_byline``)
+    with a date or a source, a notice (rights, reprints, the editor's mark), a
+    breadcrumb at the start. A page of nothing else keeps them all. The site's
+    source line and disclaimer stay for cleaning, which counts them.
+    """
+    cut: dict[str, int] = {}
+
+    def what(line: str, start: bool) -> str | None:
+        if is_boilerplate(line):
+            return ""  # cleaning's: stays, and the edge goes on past it
+        if not _WORD.search(line):
+            return "mark"  # a bracket or a bullet left alone on its line
+        if is_byline(line) and (DATE.search(line) or _SOURCED.search(line)):
+            return "byline"  # dated or sourced: a bare 作者/… line heads a story of a compilation, and stays
+        if len(line) <= _NOTICE_MAX_CHARS and NOTICE.match(line):
+            return "notice"
+        if start and BREADCRUMB.fullmatch(line):
+            return "breadcrumb"
+        return None
+
+    kept = list(paragraphs)
+    if not any(what(line, False) is None for line in kept):
+        return kept, cut  # nothing but such lines: a page of them is not emptied
+    for edge in (0, -1):
+        index = 0 if edge == 0 else len(kept) - 1
+        while 0 <= index < len(kept) and (kind := what(kept[index], edge == 0)) is not None:
+            if kind:
+                cut[kind] = cut.get(kind, 0) + 1
+                del kept[index]
+                index = index if edge == 0 else index - 1
+            else:
+                index += 1 if edge == 0 else -1
+    return kept, cut
 
 
 def find_byline(root, prose: Prose, blocks: list, headline, info_selectors: tuple[str, ...]):

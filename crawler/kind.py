@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .title import own_part
+
 ARTICLE = "article"
 LISTING = "listing"
 OTHER = "other"
@@ -24,17 +26,23 @@ OTHER = "other"
 ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "Report", "ReportageNewsArticle",
                            "AnalysisNewsArticle", "OpinionNewsArticle", "TechArticle", "ScholarlyArticle"})
 LISTING_TYPES = frozenset({"ItemList", "CollectionPage", "SearchResultsPage", "SiteNavigationElement"})
-# Pages about the site itself, and error pages, in either script and English.
+# og:type values that mean one article: Open Graph's own, and those of news portals.
+ARTICLE_OG_TYPES = frozenset({"article", "news", "news.article", "newsarticle", "blog", "blogposting"})
+# Pages about the site itself, and error pages, in either script and English: the whole of the page's
+# own title, never a word inside a headline (縣人才招聘會在城南舉行 is news).
 SITE_PAGE_TITLE = re.compile(
-    r"^(?:關於|关于)(?:我們|我们|本站|本網|本网)|聯繫(?:我們|方式)|联系(?:我们|方式)|網站地圖|网站地图|網站導航|网站导航|版權聲明|版权声明"
-    r"|免責聲明|免责声明|隱私|隐私|廣告服務|广告服务|友情鏈接|友情链接|人才招聘|投稿須知|投稿须知|使用條款|使用条款"
-    r"|服務條款|服务条款|網站聲明|网站声明|頁面不存在|页面不存在|找不到(?:頁面|页面|該頁|该页)|^404\b"
-    r"|^(?:about(?: us)?|contact(?: us)?|site ?map|privacy(?: policy)?|terms(?: of (?:use|service))?|page not found)$",
+    r"(?:關於|关于)(?:我們|我们|本站|本網|本网)|聯繫(?:我們|方式)|联系(?:我们|方式)|網站地圖|网站地图|網站導航|网站导航"
+    r"|版權聲明|版权声明|免責聲明|免责声明|隱私(?:政策|保護|聲明|條款)?|隐私(?:政策|保护|声明|条款)?|廣告服務|广告服务"
+    r"|友情鏈接|友情链接|人才招聘|招聘信息|投稿須知|投稿须知|使用條款|使用条款|服務條款|服务条款|網站聲明|网站声明"
+    r"|(?:用戶|用户|會員|会员)?(?:登錄|登录|註冊|注册)|頁面不存在|页面不存在|找不到(?:頁面|页面|該頁面|该页面)|404(?: ?not found)?"
+    r"|about(?: us)?|contact(?: us)?|site ?map|privacy(?: policy)?|terms(?: of (?:use|service))?|page not found",
     re.IGNORECASE,
 )
+_HOME_PATH = re.compile(r"/?(?:(?:index|default|home)\.[a-z]+|[a-z]{2}(?:-[a-z]{2})?/?)?", re.IGNORECASE)
+# A path segment that names a page about the site: a word, never a number (/html/2023/0618/404.html is news).
 SITE_PAGE_URL = re.compile(
     r"(?:^|/)(?:about|aboutus|about-us|contact|contactus|contact-us|sitemap|site-map|privacy|terms|copyright"
-    r"|disclaimer|guestbook|feedback|login|register|404)(?:[._/?]|$)",
+    r"|disclaimer|guestbook|feedback|login|register)(?:[._/?]|$)",
     re.IGNORECASE,
 )
 
@@ -68,17 +76,31 @@ class Evidence:
     text_chars: int = 0  # of any text in the body
     sentences: int = 0
     images: int = 0  # in the body
-    items: int = 0  # article links in lists (navigation left out)
+    items: int = 0  # article links in lists (navigation and side boxes left out)
+    side_items: int = 0  # article links in side boxes beside the main text, not counted
     dated_items: int = 0
     item_chars: float = 0  # characters of item titles; plain titles (no date, no intro) count half
     content_selector: str | None = None
 
 
+def says_article(og_type: str, ld_types) -> bool:
+    """Whether the page's metadata (og:type, JSON-LD or microdata types) says it is one article, and not a list."""
+    return (og_type in ARTICLE_OG_TYPES or bool(ARTICLE_TYPES & set(ld_types))) and not LISTING_TYPES & set(ld_types)
+
+
+def home_page(url: str) -> bool:
+    """Whether the URL is a site's home page (``/``, ``/index.html``, a language's ``/en/``): never an article."""
+    return bool(_HOME_PATH.fullmatch(urlsplit(url).path)) and not urlsplit(url).query
+
+
 def signals(e: Evidence) -> list[Signal]:
     """Every signal the evidence gives, with its points."""
     out: list[Signal] = []
-    if e.og_type == "article" or ARTICLE_TYPES & e.ld_types:
-        out.append(Signal("metadata says article", 3, e.og_type or ", ".join(sorted(ARTICLE_TYPES & e.ld_types))))
+    if home_page(e.url):
+        out.append(Signal("the site's home page", -3))
+    if e.og_type in ARTICLE_OG_TYPES or ARTICLE_TYPES & e.ld_types:
+        said = e.og_type if e.og_type in ARTICLE_OG_TYPES else ", ".join(sorted(ARTICLE_TYPES & e.ld_types))
+        out.append(Signal("metadata says article", 3, said))
     if LISTING_TYPES & e.ld_types:
         out.append(Signal("metadata says list", -3, ", ".join(sorted(LISTING_TYPES & e.ld_types))))
     if e.headline:
@@ -95,6 +117,8 @@ def signals(e: Evidence) -> list[Signal]:
     )
     prose_points = (e.prose_chars >= 20 or e.sentences >= 1) + (e.prose_chars >= 200) + (e.prose_chars >= 600)
     out.append(Signal("prose", prose_points, detail))
+    if e.side_items:
+        out.append(Signal("side boxes beside the text", 0, f"{e.side_items} links, not counted"))
     if e.items:
         many = (e.items >= 3) + (e.items >= 8) + (e.items >= 15)
         out.append(Signal("links in lists", -many, f"{e.items} article links"))
@@ -108,7 +132,7 @@ def signals(e: Evidence) -> list[Signal]:
 
 def site_page(e: Evidence) -> str | None:
     """Why the page is about the site itself (or an error page), if it is."""
-    if SITE_PAGE_TITLE.search(e.title.strip()):
+    if SITE_PAGE_TITLE.fullmatch(own_part(e.title)):
         return f"title {e.title!r}"
     path = urlsplit(e.url).path
     if SITE_PAGE_URL.search(path):

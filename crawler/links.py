@@ -23,6 +23,10 @@ from lxml import etree
 from .markup import BLOCK_TAGS, SKIP_TAGS, block_of, is_element, normalize, text_of, tokens, under
 
 NAV_TAGS = frozenset({"nav", "header", "footer", "aside"})
+ROW_TAGS = frozenset({"li", "tr", "td", "dd", "dt", "article"})
+_DIGIT = re.compile(r"\d")
+# Inside these, <header> and <footer> are the section's own, as ARIA reads them (not banner, not contentinfo).
+SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
 NAV_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "search"})
 NAV_TOKENS = frozenset({
     "nav", "navbar", "navigation", "menu", "menus", "mainmenu", "submenu", "header", "hd", "footer", "foot", "ft",
@@ -30,6 +34,10 @@ NAV_TOKENS = frozenset({
     "side", "aside", "sider", "share", "social", "login", "search", "toolbar", "topbar", "friendlink", "links",
     "comment", "comments", "ad", "ads", "advert", "banner", "hot", "rank", "ranking", "recommend", "related", "logo",
 })
+# Of these, the words of blocks that hold text but never the article (comments, the page's footer): the
+# main text is looked for outside them.
+NOT_MAIN_TOKENS = frozenset({"footer", "copyright", "comment", "comments", "breadcrumb", "breadcrumbs", "crumb",
+                             "crumbs"})
 # The site's home page: every page links it, as navigation.
 _HOME = re.compile(r"^https?://[^/?#]+(?:/(?:index|default)\.[a-z]+|/)?$", re.IGNORECASE)
 # Headings of side boxes: popular, recommended, rankings, related, partner links.
@@ -45,7 +53,14 @@ DATE = re.compile(
 _DECORATION = re.compile(r"[\s\d\W_]+")
 MAX_BESIDE = 8  # characters of other text a title's line may hold and still be an item
 MIN_INTRO = 20  # characters of text in an item's row, besides its links and dates, that make an intro
+MAX_BAR_REST = 20  # characters besides its links that a bar of links inside the main text may hold
+MAIN_LIST_LINKS = 5  # a page's main list has this many links or more, of MAIN_LIST_TITLE characters on average
+MAIN_LIST_TITLE = 6
+MENU_MIN_LINKS = 4  # a menu has this many links or more, each named in at most MENU_MAX_NAME characters
+MENU_MAX_NAME = 4
 MAX_ROW = 400  # a row longer than this is running text with a link in it, not a list's row
+# 上一篇/下一篇: the articles before and after this one, never an item of this page's list.
+_NEIGHBOUR = re.compile(r"^\W*(?:上一?篇|下一?篇|前一篇|後一篇|后一篇|上一條|上一条|下一條|下一条)")
 
 NAVIGATION = "navigation"
 RUNNING_TEXT = "in running text"
@@ -54,6 +69,8 @@ REPEATED = "category or tag"
 FILE = "a file, not a page"
 NOT_WEB = "not a web page"
 SELF = "this page"
+NEIGHBOUR = "previous or next article"
+BAR_PAGE = "a page of this page's chain"
 NOT_SELECTED = "not matched by ARTICLE_LINK_SELECTOR"
 
 
@@ -75,6 +92,7 @@ class PageLinks:
     items: list[Item] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     item_rows: list[object] = field(default_factory=list)  # elements holding the items, with their dates and intros
+    row_of: dict[str, object] = field(default_factory=dict)  # an item's URL -> the row it was found in
     nav_roots: set[object] = field(default_factory=set)
 
 
@@ -82,21 +100,52 @@ _NAV_CANDIDATES = etree.XPath("descendant-or-self::*[@class or @id or @role]")
 _ANY_LINK = etree.XPath("boolean(descendant::a)")
 
 
-def nav_roots(body, texts: list[tuple[object, str]]) -> set[object]:
+def nav_roots(body, texts: list[tuple[object, str]], main=(), main_list=None) -> set[object]:
     """The outermost elements that are navigation: by tag, role, class or id words, or a side box's heading.
 
     ``texts`` are the page's (owner, text) pairs, from ``markup.own_texts``.
+    ``main``: the blocks of the page's main text. They, what holds them and
+    what they hold are never navigation by a word (a theme's ``post_header``
+    or ``main-banner`` around the article), and in them only a bar of links
+    is (``分享到: 微博``); what holds them is not by its tag either. Nor is the page's main list (``main_list``, its container) by a
+    word: a ``热点`` heading or a ``hotnews`` class over a site's news list.
     """
-    roots: set[object] = set(body.iter(*NAV_TAGS))
+    holders = {a for block in main for a in (block, *block.iterancestors())}
+    inside = under(main)
+    kept = set(holders)
+    if main_list is not None:
+        kept |= {main_list, *main_list.iterancestors()} | under([main_list])
+    roots: set[object] = {el for el in body.iter(*NAV_TAGS) if el not in holders and not _section_part(el)}
     for el in _NAV_CANDIDATES(body):
+        if el in kept or (el in inside and not _only_links(el)):
+            continue
         if (el.get("role") or "").lower() in NAV_ROLES or NAV_TOKENS.intersection(tokens(el)):
             roots.add(el)
     for owner, text in texts:
         if len(text) <= 40 and not text.isspace() and NAV_HEADING.search(text) and len(words := normalize(text)) <= 12:
             box = _headed_box(owner, words)
-            if box is not None:
+            if box is not None and box not in kept and box not in inside:
                 roots.add(box)
     return {r for r in roots if not any(a in roots for a in r.iterancestors())}
+
+
+def not_main(body) -> set[object]:
+    """The blocks the main text is never in: comments and the page's footer, by tag or words."""
+    found = {el for el in body.iter("footer") if not _section_part(el)}
+    found.update(el for el in _NAV_CANDIDATES(body) if NOT_MAIN_TOKENS.intersection(tokens(el)))
+    return found
+
+
+def _only_links(el) -> bool:
+    """A bar of links: links, and beside them at most a short label (``分享到:``), no sentence."""
+    link_chars = sum(len(text_of(a)) for a in el.iter("a"))
+    rest = len(text_of(el)) - link_chars
+    return link_chars > 0 and rest <= MAX_BAR_REST
+
+
+def _section_part(el) -> bool:
+    """A <header> or <footer> of an article or section (a post's title and meta), not of the page."""
+    return el.tag in ("header", "footer") and any(a.tag in SECTIONING for a in el.iterancestors())
 
 
 def _headed_box(heading, words: str):
@@ -138,12 +187,19 @@ def _block_lines(block) -> tuple[list[str], dict[object, int]]:
 
 
 def _signature(anchor, body) -> tuple:
-    """The anchor's place by shape: tag and class of it and each ancestor up to the body."""
+    """The anchor's place by shape: tag and class of it and each ancestor up to the body.
+
+    A row's class (``li.odd``, ``article.post-304 category-life``) and class
+    words with digits vary from row to row of one list: they are left out.
+    """
     path = []
     for el in [anchor, *anchor.iterancestors()]:
         if el is body:
             break
-        path.append((el.tag, el.get("class") or ""))
+        if el.tag in ROW_TAGS:
+            path.append(el.tag)
+        else:
+            path.append((el.tag, " ".join(w for w in (el.get("class") or "").split() if not _DIGIT.search(w))))
     return tuple(path)
 
 
@@ -163,15 +219,17 @@ def _row(anchor, container):
 
 def analyse_links(
     body, texts: list[tuple[object, str]], page_url: str, urljoin: Callable[[str], str | None], bar_root=None,
-    selected=None,
+    selected=None, main=(), bar_urls=frozenset(),
 ) -> PageLinks:
     """Sort every link of the page into article items and skipped links (with reasons).
 
     ``texts`` are the page's (owner, text) pairs, from ``markup.own_texts``.
     ``selected`` (the anchors ARTICLE_LINK_SELECTOR matched) replaces the
-    search for lists when the user set it.
+    search for lists when the user set it. ``main``: the blocks of the page's
+    main text (see ``nav_roots``); ``bar_urls``: the pages its page bar links,
+    which are pages of its own chain wherever else they are linked.
     """
-    report = PageLinks(nav_roots=nav_roots(body, texts))
+    report = PageLinks()
     found: dict[str, Item] = {}
     candidates = []  # (anchor, url) of links to other pages of the web
     for anchor in body.iter("a"):
@@ -182,6 +240,8 @@ def analyse_links(
             continue  # the page bar is read on its own
         url = urljoin(href)
         reason = _not_an_article(url, page_url) if url else NOT_WEB
+        if not reason and url in bar_urls:
+            reason = BAR_PAGE
         if reason:
             report.skipped.append((url or href, reason))
         elif selected is None:
@@ -190,8 +250,13 @@ def analyse_links(
             found.setdefault(url, Item(url, _title(anchor)))
         else:
             report.skipped.append((url, NOT_SELECTED))
+    titles = {anchor: text_of(anchor) for anchor, _ in candidates}
+    groups: dict[tuple, list] = defaultdict(list)  # links by their place's shape: a list's links share it
+    for anchor, url in candidates:
+        groups[_signature(anchor, body)].append((anchor, url))
+    report.nav_roots = nav_roots(body, texts, main, _main_list(groups, titles))
     if selected is None:
-        _list_items(body, candidates, report, found)
+        _list_items(groups, titles, report, found)
     # A picture's item takes its title from a caption linking the same article.
     captions = {url: _title(anchor) for anchor, url in reversed(candidates) if text_of(anchor)}
     report.items = [item if item.title else Item(item.url, captions.get(item.url, ""), item.dated, item.intro, item.date)
@@ -218,11 +283,25 @@ def _not_an_article(url: str, page_url: str) -> str | None:
     return None
 
 
-def _list_items(body, candidates: list, report: PageLinks, found: dict[str, Item]) -> None:
-    """The links that are items of lists, into ``found``; the others into ``report.skipped``."""
+def _main_list(groups: dict[tuple, list], titles: dict) -> object | None:
+    """The container of the page's main list: the group of links with the most title text, among
+    those of MAIN_LIST_LINKS links or more whose titles are not a menu's names."""
+    best, best_chars = None, 0
+    for members in groups.values():
+        urls = {url for _, url in members}
+        chars = sum(len(titles[anchor]) for anchor, _ in members)
+        if len(urls) >= MAIN_LIST_LINKS and chars >= MAIN_LIST_TITLE * len(members) and chars > best_chars:
+            best, best_chars = members, chars
+    return _common_ancestor([anchor for anchor, _ in best]) if best else None
+
+
+def _list_items(groups: dict[tuple, list], texts: dict, report: PageLinks, found: dict[str, Item]) -> None:
+    """The links that are items of lists, into ``found``; the others into ``report.skipped``.
+
+    ``groups``: the page's candidate links by the shape of their place; ``texts``: each anchor's text.
+    """
     nav = under(report.nav_roots)
     blocks: dict[object, tuple[list[str], dict[object, int]]] = {}
-    texts = {anchor: text_of(anchor) for anchor, _ in candidates}
 
     def line_of(anchor) -> str:
         block = block_of(anchor)
@@ -231,21 +310,28 @@ def _list_items(body, candidates: list, report: PageLinks, found: dict[str, Item
         lines, where = blocks[block]
         return lines[where[anchor]] if anchor in where else ""
 
-    groups: dict[tuple, list] = defaultdict(list)
-    for anchor, url in candidates:
-        beside = _DECORATION.sub("", DATE.sub("", line_of(anchor).replace(texts[anchor], "", 1)))
-        if anchor in nav:
-            report.skipped.append((url, NAVIGATION))
-        elif len(beside) > MAX_BESIDE:
-            report.skipped.append((url, RUNNING_TEXT))
-        else:
-            groups[_signature(anchor, body)].append((anchor, url))
+    kept_groups: dict[tuple, list] = defaultdict(list)
+    for signature, members in groups.items():
+        for anchor, url in members:
+            beside = _DECORATION.sub("", DATE.sub("", line_of(anchor).replace(texts[anchor], "", 1)))
+            if anchor in nav:
+                report.skipped.append((url, NAVIGATION))
+            elif _NEIGHBOUR.match(line_of(anchor)):
+                report.skipped.append((url, NEIGHBOUR))
+            elif len(beside) > MAX_BESIDE:
+                report.skipped.append((url, RUNNING_TEXT))
+            else:
+                kept_groups[signature].append((anchor, url))
+    groups = kept_groups
     for members in groups.values():
         urls = {url for _, url in members}
         container = _common_ancestor([a for a, _ in members]) if len(urls) > 1 else None
         rows: dict[object, list] = defaultdict(list)
         for anchor, url in members:
             rows[_row(anchor, container) if container is not None else block_of(anchor)].append((anchor, url))
+        if _menu(members, rows, texts):
+            report.skipped += [(url, NAVIGATION) for _, url in members]
+            continue
         # A link in several rows beside each row's own link is a category or tag, not an article.
         in_rows: dict[str, int] = defaultdict(int)
         for row_members in rows.values():
@@ -270,9 +356,19 @@ def _list_items(body, candidates: list, report: PageLinks, found: dict[str, Item
                     previous = found.get(url)
                     if previous is None or (not previous.title and title):
                         found[url] = Item(url, title, bool(date), intro, date.group() if date else None)
+                        report.row_of[url] = row if row is not None else anchor
                     report.item_rows.append(row if row is not None else anchor)
                 else:
                     report.skipped.append((url, LONE))
+
+
+def _menu(members: list, rows: dict, texts: dict) -> bool:
+    """A menu: a row of several links with short names (新聞, 財經, Sport), no dates and no intros."""
+    if len({url for _, url in members}) < MENU_MIN_LINKS:
+        return False
+    if any(len(texts[anchor]) > MENU_MAX_NAME or not texts[anchor] for anchor, _ in members):
+        return False
+    return not any(DATE.search(text_of(row)) for row in rows)
 
 
 def _title(anchor) -> str:

@@ -10,6 +10,7 @@ import functools
 import re
 
 from lxml import etree
+from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
 
 SKIP_TAGS = frozenset({
@@ -26,11 +27,28 @@ BLOCK_TAGS = frozenset({
     "footer", "form", "main", "aside", "nav", "figure", "figcaption", "address", "caption", "fieldset", "body",
 })
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
+# A </body> or </html> before the end of the page: the parser would drop what follows it.
+_EARLY_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_HIDDEN = etree.XPath(
+    "//*[@hidden or @aria-hidden='true'"
+    " or contains(translate(@style, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ', 'abcdefghijklmnopqrstuvwxyz'), 'display:none')"
+    " or contains(translate(@style, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ', 'abcdefghijklmnopqrstuvwxyz'), 'visibility:hidden')]"
+)
 
 
 def normalize(text: str) -> str:
     """White space of every kind (full-width and no-break too) as single spaces, trimmed."""
     return _SPACE.sub(" ", text).strip()
+
+
+def visible_tree(html: str):
+    """The page's tree as a reader sees it: all of it, even what follows a stray ``</html>``, and none of
+    what it hides (``hidden``, ``aria-hidden``, ``display:none``, ``visibility:hidden``)."""
+    root = Selector(text=_EARLY_END.sub("", html), type="html").root
+    for el in _HIDDEN(root):
+        if el.tag not in ("html", "body") and el.getparent() is not None:  # a page shown once its scripts ran
+            el.drop_tree()  # its tail is the next text of the page, and stays
+    return root
 
 
 def is_element(node) -> bool:

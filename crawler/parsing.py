@@ -17,21 +17,28 @@ from dataclasses import dataclass, field
 
 from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
+from lxml import etree
 from w3lib.encoding import html_body_declared_encoding
 
-from .body import DATE, Prose, find_body, find_byline
+from .body import DATE, Prose, boxes, find_body, find_byline, trim_edges
 from .items import PageContent
-from .kind import ARTICLE, LISTING, OTHER, Evidence, Signal, decide
-from .links import Item, analyse_links
-from .markup import lines, own_texts, select, text_of
+from .kind import ARTICLE, LISTING, OTHER, Evidence, Signal, decide, says_article
+from .links import Item, analyse_links, not_main
+from .markup import lines, own_texts, select, text_of, under, visible_tree
 from .pagebar import PageBar, find_bar
 from .site import absolute_url
+from .title import headline_text, own_part, plain
+from .title import headline as find_headline
 
 __all__ = ["ARTICLE", "LISTING", "OTHER", "Extraction", "ParsedPage", "parse_page", "redecoded"]
 
 _AUTHOR = re.compile(r"作\s*者\s*[:：/]\s*([^\s|:：]+)")
-_READING = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\)")
-_TITLE_PARTS = re.compile(r"\s*[_|–—]\s*|\s+-\s+")
+_ITEMTYPES = etree.XPath("//@itemtype")
+# Lists outside the body are its side boxes when the body is a main text: this much prose, and
+# either what frames an article (metadata, or a headline over a dated byline), or lists that
+# weigh less than the prose (twice as much beside a headline).
+SIDE_BOX_MIN_PROSE = 100
+SIDE_BOX_PROSE = 400
 
 
 @dataclass(frozen=True)
@@ -80,16 +87,27 @@ class ParsedPage:
     canonical: str | None = None  # <link rel="canonical">, absolute, when it names another URL
     items: list[Item] = field(default_factory=list)  # article links of the page's lists
     skipped_links: list[tuple[str, str]] = field(default_factory=list)  # (url, why it is not an article link)
+    cut: dict[str, int] = field(default_factory=dict)  # what was taken out of the body: lines or blocks, by kind
     all_links: list[str] = field(default_factory=list)  # every link, with FOLLOW_ALL_LINKS
     requisites: list[str] = field(default_factory=list)  # images and stylesheets, with MIRROR_REQUISITES
 
 
 def redecoded(response: TextResponse) -> TextResponse:
-    """The response decoded by its <meta> charset when the header's charset garbles it.
+    """The response decoded as it was written when its declared charset garbles it.
 
-    Scrapy trusts the Content-Type header first; a server that says UTF-8 for a
-    page written in GBK gives U+FFFD where every character should be.
+    Scrapy trusts the Content-Type header first, then the <meta> charset. A page
+    whose bytes are UTF-8 under a GB or Big5 declaration (common on Chinese
+    sites moved to UTF-8) reads as UTF-8: non-ASCII text in another encoding is
+    next to never valid UTF-8. A server that says UTF-8 for a page written in
+    GBK gives U+FFFD where every character should be: then the <meta> charset.
     """
+    if not _is_utf8(response.encoding) and not response.body.isascii():
+        try:
+            response.body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return response.replace(encoding="utf-8")
     if "\ufffd" not in response.text:
         return response
     declared = html_body_declared_encoding(response.body)
@@ -102,44 +120,26 @@ def redecoded(response: TextResponse) -> TextResponse:
     return response.replace(encoding=declared)
 
 
+def _is_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
+
+
 def _absolute(join: Callable[[str], str | None], hrefs: list[str]) -> list[str]:
     """Absolute http(s) URLs, without fragments, in order, once each."""
     urls = (join(h) for h in hrefs if h.strip())
     return list(dict.fromkeys(u for u in urls if u and u.startswith(("http://", "https://"))))
 
 
-def _comparable(text: str) -> str:
-    return re.sub(r"\s+", "", _READING.sub("", text))
-
-
-def _site_name_cut(title: str) -> str:
-    """The <title> without the site's name after its last separator (``文章_家鄉網``, ``文章 - 家鄉網``)."""
-    parts = _TITLE_PARTS.split(title)
-    return title[: title.rindex(parts[-1])].rstrip(" _|–—-") if len(parts) > 1 and len(parts[-1]) <= 15 else title
-
-
-def _headline(title: str, body):
-    """The h1/h2 that repeats the <title> (readings and the site's name aside), and the title without the name."""
-    lead = _site_name_cut(title)
-    want = _comparable(title)
-    parts = {_comparable(part) for part in _TITLE_PARTS.split(title)}
-    for tag in ("h1", "h2"):
-        for el in body.iter(tag):
-            have = _comparable(text_of(el))
-            if have and want and (have in parts or want.startswith(have) or (len(have) >= 4 and have in want)):
-                return el, lead
-    return None, lead
-
-
-def _title(response: TextResponse, extraction: Extraction, headline, lead: str) -> str:
+def _title(root, extraction: Extraction, headline, head_title: str) -> str:
+    """TITLE_SELECTORS' first text, else the headline's, else the page's own part of its <title>."""
     for selector in extraction.title_selectors:
-        for el in select(response.selector.root, selector):
+        for el in select(root, selector):
             text = text_of(el)
             if text:
-                return _site_name_cut(text) if selector == "title" else text
+                return own_part(text) if selector == "title" else text
     if headline is not None:
-        return text_of(headline)
-    return lead or next((text_of(h) for h in response.selector.root.iter("h1") if text_of(h)), "")
+        return headline_text(headline)
+    return own_part(head_title) if head_title else next((text_of(h) for h in root.iter("h1") if text_of(h)), "")
 
 
 def _published(text: str) -> str | None:
@@ -169,7 +169,7 @@ def _head(root) -> _Head:
         if el.tag == "title" and not head.title:
             head.title = text_of(el)
         elif el.tag == "meta":
-            name = (el.get("property") or "").lower()
+            name = (el.get("property") or el.get("name") or "").lower()
             if name == "og:type":
                 head.og_type = (el.get("content") or "").strip().lower()
             elif name.startswith("article:"):
@@ -178,6 +178,8 @@ def _head(root) -> _Head:
             head.canonical = el.get("href")
         elif el.tag == "script" and el.get("type") == "application/ld+json":
             head.ld_types |= _ld_types(el.text or "")
+    # schema.org microdata: itemtype="https://schema.org/NewsArticle"
+    head.ld_types |= {t.rstrip("/").rsplit("/", 1)[-1] for value in _ITEMTYPES(root) for t in value.split()}
     return head
 
 
@@ -199,20 +201,37 @@ def _ld_types(script: str) -> set[str]:
     return types
 
 
+def _item_weight(items: list[Item]) -> float:
+    """Characters of item titles; plain titles (no date, no intro) count half."""
+    return sum(len(i.title) * (1 if i.dated or i.intro else 0.5) for i in items)
+
+
+def _side_boxes(prose_chars: int, weight: float, metadata: bool, headline: bool, dated: bool) -> bool:
+    """Whether the lists outside the body are side boxes beside a main text (see SIDE_BOX_PROSE)."""
+    if prose_chars < SIDE_BOX_MIN_PROSE:
+        return False
+    if metadata or (headline and dated):
+        return True
+    return weight <= prose_chars * (2 if headline else 1) and (headline or prose_chars >= SIDE_BOX_PROSE)
+
+
 def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     """Turn one response into page fields, and decide what kind of page it is."""
     response = redecoded(response)
-    root = response.selector.root
+    root = visible_tree(response.text)
     body = next(root.iter("body"), root)
     head = _head(root)
     join = functools.partial(absolute_url, get_base_url(response))
     texts = own_texts(body)
     bar_root, bar = find_bar(texts, response.url, join)
+    # The main text first: nothing that holds it, nor anything in it, is navigation by a word.
+    main = Prose(body, texts, {*not_main(body), *([bar_root] if bar_root is not None else [])}).best()
     selected = None
     if extraction.article_link_selector:
         selected = {a for el in select(root, extraction.article_link_selector) for a in el.iter("a")}
-    links = analyse_links(body, texts, response.url, join, bar_root, selected)
-    headline, lead = _headline(head.title, body)
+    links = analyse_links(body, texts, response.url, join, bar_root, selected, main,
+                          frozenset(bar.urls()) if bar else frozenset())
+    headline = find_headline(head.title, body, main[0] if main else None, under(links.nav_roots))
     excluded = {*links.nav_roots, *links.item_rows, *([bar_root] if bar_root is not None else []),
                 *([headline] if headline is not None else [])}
     prose = Prose(body, texts, excluded)
@@ -221,10 +240,17 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     images = _absolute(join, [img.get("src") or "" for b in blocks for img in b.iter("img")])
     body_texts = prose.within(blocks)
     canonical = join(head.canonical) if head.canonical and head.canonical.strip() else None
-    title = _title(response, extraction, headline, lead)
+    title = _title(root, extraction, headline, head.title)
+    prose_chars = sum(len(t.text) for t in body_texts if not t.byline)
+    # Lists are beside the text when outside its best block, even inside a content selector's larger match.
+    inside = under(prose.best() or blocks)
+    beside = [i for i in links.items if links.row_of.get(i.url) not in inside]
+    side = beside if _side_boxes(prose_chars, _item_weight(beside), says_article(head.og_type, head.ld_types), headline is not None,
+                                 bool(DATE.search(info))) else []
+    counted = [i for i in links.items if i not in side] if side else links.items
     evidence = Evidence(
         url=response.url,
-        title=_READING.sub("", title),
+        title=plain(title),
         og_type=head.og_type,
         ld_types=frozenset(head.ld_types),
         headline=headline is not None,
@@ -234,13 +260,14 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
             bar_root.getparent() is not None and bar_root.getparent() in [r, *r.iterancestors()]
             for r in links.item_rows
         ),
-        prose_chars=sum(len(t.text) for t in body_texts if not t.byline),
+        prose_chars=prose_chars,
         text_chars=sum(len(t.text) for t in body_texts),
         sentences=sum(t.marks for t in body_texts),
         images=len(images),
-        items=len(links.items),
-        dated_items=sum(i.dated for i in links.items),
-        item_chars=sum(len(i.title) * (1 if i.dated or i.intro else 0.5) for i in links.items),
+        items=len(counted),
+        side_items=len(side),
+        dated_items=sum(i.dated for i in counted),
+        item_chars=_item_weight(counted),
         content_selector=selector,
     )
     kind, signals = decide(evidence, extraction.article_url_pattern, extraction.listing_url_pattern)
@@ -257,15 +284,23 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
         )
     if kind != ARTICLE:
         return page
-    # Menus, side boxes and link lists inside the body are not the article either.
-    skip = {el for el in (bar_root, headline, byline) if el is not None} | links.nav_roots | set(links.item_rows)
+    # Menus, side boxes and link lists inside the body are not the article either: counted as cut.
+    within = under(blocks)
+    parts = {"page bar": [bar_root], "headline": [headline], "byline": [byline],
+             "navigation": boxes([el for el in links.nav_roots if el in within], blocks),
+             "link list": boxes([el for el in links.item_rows if el in within], blocks)}
+    skip = {el for els in parts.values() for el in els if el is not None}
+    cut = {name: n for name, els in parts.items() if (n := sum(1 for el in els if el is not None and el in within))}
+    paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})])
+    for name, n in trimmed.items():
+        cut[name] = cut.get(name, 0) + n
+    page.cut = cut
     author = _AUTHOR.search(info)
     page.content = PageContent(
         title=title,
-        paragraphs=[line for b in blocks for line in lines(b, skip=skip - {b})],
+        paragraphs=paragraphs,
         images=images,
         author=author.group(1) if author else None,
         published=_published(info),
     )
     return page
-
