@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from typing import NamedTuple
 
-from .cleaning import is_boilerplate
+from .cleaning import is_boilerplate, strip_disclaimer
 from .markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, normalize, own_texts, select, text_of, under
 
 _PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "blockquote", "pre", "figcaption",
@@ -39,6 +39,8 @@ NOTICE = re.compile(
     r"|責任編輯|责任编辑|責編|责编|糾錯|纠错|Copyright|©|All rights reserved)",
     re.IGNORECASE,
 )
+# Words of a notice wherever they stand in it: two of them make a line a notice (本網站所有內容…版權歸…侵權…).
+_RIGHTS = re.compile("版權|版权|侵權|侵权|轉載|转载|免責|免责|不代表|僅代表|仅代表|原作者|著作權|著作权|授權|授权")
 _NOTICE_MAX_CHARS = 200
 _WORD = re.compile(r"\w")
 _SOURCED = re.compile("來源|来源|稿源|出處|出处|編輯|编辑|發布|發佈|发布|時間|时间|日期|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号")
@@ -228,13 +230,15 @@ def trim_edges(paragraphs: list[str]) -> tuple[list[str], dict[str, int]]:
     cut: dict[str, int] = {}
 
     def what(line: str, start: bool) -> str | None:
+        if not strip_disclaimer(line).strip():
+            return ""  # the site's source line or disclaimer: cleaning's, it stays and the edge goes on past it
         if is_boilerplate(line):
-            return ""  # cleaning's: stays, and the edge goes on past it
+            return "notice"  # a copyright line
         if not _WORD.search(line):
             return "mark"  # a bracket or a bullet left alone on its line
         if is_byline(line) and (DATE.search(line) or _SOURCED.search(line)):
             return "byline"  # dated or sourced: a bare 作者/… line heads a story of a compilation, and stays
-        if len(line) <= _NOTICE_MAX_CHARS and NOTICE.match(line):
+        if len(line) <= _NOTICE_MAX_CHARS and (NOTICE.match(line) or len(set(_RIGHTS.findall(line))) >= 2):
             return "notice"
         if start and BREADCRUMB.fullmatch(line):
             return "breadcrumb"

@@ -20,6 +20,7 @@ from scrapy.utils.project import get_project_settings
 
 from .cleaning import clean_text
 from .layout import saved_url
+from .kind import suspect
 from .links import NAVIGATION
 from .parsing import Extraction, ParsedPage, parse_page
 
@@ -62,8 +63,12 @@ def report(page: ParsedPage) -> str:
     out += [f"  {NAVIGATION}: {url}" for url, reason in page.skipped_links[:LINKS] if reason == NAVIGATION]
     content = page.content
     out.append(f"title: {content.title}")
+    if suspect(page.kind, page.prose_chars):
+        out.append(f"suspect: {page.prose_chars} characters of prose, yet read as {page.kind}")
     if content.paragraphs:
         out.append(f"author: {content.author}; published: {content.published}; images: {len(content.images)}")
+        if page.cut:
+            out.append("taken out of the body: " + ", ".join(f"{what} {n}" for what, n in page.cut.items()))
         out.append(f"body ({len(content.paragraphs)} lines), first lines as found:")
         out += [f"  {line[:120]}" for line in content.paragraphs[:LINES]]
         cleaned = clean_text("\n".join(content.paragraphs)).split("\n")

@@ -47,6 +47,15 @@ SITE_PAGE_URL = re.compile(
 )
 
 
+# A page with this much prose that reads as a listing or other may be an article lost: a suspect.
+SUSPECT_PROSE = 600
+
+
+def suspect(kind: str, prose_chars: int) -> bool:
+    """Whether a page's kind is doubtful: much prose, and not read as an article."""
+    return kind != ARTICLE and prose_chars >= SUSPECT_PROSE
+
+
 @dataclass(frozen=True)
 class Signal:
     """One thing the page shows, and what it counts toward: + article, - listing, 0 neither."""

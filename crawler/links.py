@@ -117,9 +117,14 @@ def nav_roots(body, texts: list[tuple[object, str]], main=(), main_list=None) ->
         kept |= {main_list, *main_list.iterancestors()} | under([main_list])
     roots: set[object] = {el for el in body.iter(*NAV_TAGS) if el not in holders and not _section_part(el)}
     for el in _NAV_CANDIDATES(body):
-        if el in kept or (el in inside and not _only_links(el)):
+        if el in holders:
             continue
-        if (el.get("role") or "").lower() in NAV_ROLES or NAV_TOKENS.intersection(tokens(el)):
+        words = tokens(el)
+        if NOT_MAIN_TOKENS.intersection(words):
+            roots.add(el)  # comments are never the text, wherever they are
+        elif el in kept or (el in inside and not _only_links(el)):
+            continue
+        elif (el.get("role") or "").lower() in NAV_ROLES or NAV_TOKENS.intersection(words):
             roots.add(el)
     for owner, text in texts:
         if len(text) <= 40 and not text.isspace() and NAV_HEADING.search(text) and len(words := normalize(text)) <= 12:
@@ -318,6 +323,7 @@ def _list_items(groups: dict[tuple, list], texts: dict, report: PageLinks, found
                 report.skipped.append((url, NAVIGATION))
             elif _NEIGHBOUR.match(line_of(anchor)):
                 report.skipped.append((url, NEIGHBOUR))
+                report.nav_roots.add(block_of(anchor))  # a way to other articles: not the body's text
             elif len(beside) > MAX_BESIDE:
                 report.skipped.append((url, RUNNING_TEXT))
             else:

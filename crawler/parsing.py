@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scrapy.http import TextResponse
+from scrapy.http import TextResponse, XmlResponse
 from scrapy.utils.response import get_base_url
 from lxml import etree
 from w3lib.encoding import html_body_declared_encoding
@@ -34,6 +34,13 @@ __all__ = ["ARTICLE", "LISTING", "OTHER", "Extraction", "ParsedPage", "parse_pag
 
 _AUTHOR = re.compile(r"作\s*者\s*[:：/]\s*([^\s|:：]+)")
 _ITEMTYPES = etree.XPath("//@itemtype")
+# An XML document's first element, past its declaration, comments and doctype: rss, feed, urlset…
+_XML_ROOT = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*|<\?[^>]*>\s*)*<(?!html\b)[a-zA-Z]"
+    rb"|(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF|urlset|sitemapindex)\b)",
+    re.DOTALL | re.IGNORECASE,
+)
+_XHTML = re.compile(rb"<html\b", re.IGNORECASE)
 # Lists outside the body are its side boxes when the body is a main text: this much prose, and
 # either what frames an article (metadata, or a headline over a dated byline), or lists that
 # weigh less than the prose (twice as much beside a headline).
@@ -88,6 +95,7 @@ class ParsedPage:
     items: list[Item] = field(default_factory=list)  # article links of the page's lists
     skipped_links: list[tuple[str, str]] = field(default_factory=list)  # (url, why it is not an article link)
     cut: dict[str, int] = field(default_factory=dict)  # what was taken out of the body: lines or blocks, by kind
+    prose_chars: int = 0  # characters of prose in the body (bylines and lists aside), whatever the kind
     all_links: list[str] = field(default_factory=list)  # every link, with FOLLOW_ALL_LINKS
     requisites: list[str] = field(default_factory=list)  # images and stylesheets, with MIRROR_REQUISITES
 
@@ -118,6 +126,13 @@ def redecoded(response: TextResponse) -> TextResponse:
     except (UnicodeDecodeError, LookupError):
         return response
     return response.replace(encoding=declared)
+
+
+def not_a_page(response: TextResponse) -> bool:
+    """Whether a response is XML that is no web page: a feed (RSS, Atom), a sitemap, any XML but XHTML."""
+    if isinstance(response, XmlResponse):
+        return not _XHTML.search(response.body[:2048])
+    return bool(_XML_ROOT.match(response.body[:2048]))
 
 
 def _is_utf8(encoding: str) -> bool:
@@ -274,7 +289,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     page = ParsedPage(
         url=response.url, kind=kind, signals=signals, content=PageContent(title), bar=bar,
         canonical=canonical if canonical and canonical != response.url else None,
-        items=links.items, skipped_links=links.skipped,
+        items=links.items, skipped_links=links.skipped, prose_chars=prose_chars,
     )
     if extraction.all_links:
         page.all_links = _absolute(join, response.xpath("//a/@href").getall())

@@ -5,6 +5,7 @@ Which articles are new or changed is decided in ``crawler.state``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 
 from itemadapter import ItemAdapter
@@ -88,6 +89,34 @@ class ConvertScriptPipeline:
             article = ItemAdapter(item)
             article["title"] = to_simplified(article["title"])
             article["text"] = to_simplified(article["text"])
+        return item
+
+
+class SameTextPipeline:
+    """Write an article once, whatever its copies: a print version, or the same text under another URL.
+
+    After the merge: an article whose title and text are those of an article
+    already written in this run is dropped, counted in ``articles/same_text``
+    and logged with the URL written. The first written is kept, and mirror
+    mode asks for the links only a mirror follows after all others.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.written: dict[bytes, str] = {}  # digest of title and text -> URL written
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item):
+        if not isinstance(item, ArticleItem) or not item.text:
+            return item
+        digest = hashlib.blake2b(f"{item.title}\n{item.text}".encode(), digest_size=16).digest()
+        first = self.written.setdefault(digest, item.url)
+        if first != item.url:
+            self.crawler.stats.inc_value("articles/same_text")
+            raise DropItem(f"{item.url} has the same text as {first}, written already", log_level="INFO")
         return item
 
 

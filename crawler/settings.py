@@ -45,6 +45,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.CleanPipeline": 300,
     "crawler.mirror.RequisitesPipeline": 350,
     "crawler.pipelines.MergePagesPipeline": 500,
+    "crawler.pipelines.SameTextPipeline": 550,
     "crawler.pipelines.ConvertScriptPipeline": 600,
     "crawler.incremental.IncrementalPipeline": 700,
 }

@@ -10,3 +10,8 @@ page_classified = object()
 #: site's known forms, with ``url``, ``suspects`` (snippets kept that look like
 #: readings) and ``missing`` (boilerplate it lacks: "source line", "disclaimer").
 text_drift = object()
+
+#: Sent by the spider for a page of much prose that does not read as an article
+#: (``crawler.kind.suspect``), with ``url``, ``kind`` and ``prose_chars``: an
+#: article that may be lost. The run summary names the first few.
+page_suspect = object()

@@ -15,8 +15,8 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from .items import ArticleItem
-from .parsing import ARTICLE, OTHER
-from .signals import page_classified, text_drift
+from .kind import ARTICLE, OTHER, SUSPECT_PROSE
+from .signals import page_classified, page_suspect, text_drift
 from .walk import ITEM
 
 _STATUSES = ("new", "changed", "completed", "unchanged")
@@ -53,6 +53,7 @@ class RunSummary:
         self.interval = interval
         self.incomplete: list[tuple[str, list[int]]] = []
         self.other_pages: list[str] = []
+        self.suspect_pages: list[str] = []
         self.items_not_articles: list[tuple[str, str]] = []
         self.suspects: list[str] = []
         self.without: dict[str, list[str]] = {"source line": [], "disclaimer": []}
@@ -69,6 +70,7 @@ class RunSummary:
         crawler.signals.connect(summary.item_scraped, signals.item_scraped)
         crawler.signals.connect(summary.item_dropped, signals.item_dropped)
         crawler.signals.connect(summary.page_classified, page_classified)
+        crawler.signals.connect(summary.page_suspect, page_suspect)
         crawler.signals.connect(summary.text_drift, text_drift)
         crawler.signals.connect(summary.spider_closed, signals.spider_closed)
         return summary
@@ -85,6 +87,10 @@ class RunSummary:
             self.stats.inc_value("summary/items_not_articles")
             if len(self.items_not_articles) < SAMPLES:
                 self.items_not_articles.append((url, kind))
+
+    def page_suspect(self, url: str, kind: str, prose_chars: int):
+        if len(self.suspect_pages) < SAMPLES:
+            self.suspect_pages.append(f"{url} ({kind}, {prose_chars} characters of prose)")
 
     def text_drift(self, url: str, suspects: list[str], missing: list[str]):
         self.suspects += [f"{url}: {snippet}" for snippet in suspects][: SAMPLES - len(self.suspects)]
@@ -140,6 +146,9 @@ class RunSummary:
                 f"{get('articles/rechecked', 0)} re-checked ({get('articles/recheck_due', 0)} due from the state file), "
                 f"{get('articles/skipped_recent', 0)} skipped as checked lately"
             )
+        cut = {k.split("/", 2)[2]: v for k, v in self.stats.get_stats().items() if k.startswith("body/cut/")}
+        if cut:
+            lines.append("taken out of article bodies: " + ", ".join(f"{what} {n}" for what, n in sorted(cut.items())))
         lines += [f"  other page: {url}" for url in self.other_pages]
         lines += [f"  listed as an article, but a {kind} page: {url}" for url, kind in self.items_not_articles]
         return lines
@@ -158,6 +167,12 @@ class RunSummary:
             warnings.append(
                 f"WARNING: {get('pages/other', 0)} of {fetched} pages read as neither article nor listing. "
                 "The site's markup may have changed; check one with `python -m crawler.explain URL`."
+            )
+        if get("pages/suspect", 0):
+            warnings.append(
+                f"WARNING: {get('pages/suspect', 0)} pages with {SUSPECT_PROSE} or more characters of prose were not "
+                f"read as articles, and may be articles lost: {'; '.join(self.suspect_pages)}. See why with "
+                "`python -m crawler.explain URL`."
             )
         warnings += self._drift_warnings()
         not_articles = get("summary/items_not_articles", 0)

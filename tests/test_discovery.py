@@ -65,6 +65,7 @@ def portal(tmp_path_factory):
         server.stop()
     runs["replay"] = crawl_with_stats(root, "-a", f"replay={root / 'mirror'}", "-a", f"start_url={base}/",
                                       "-s", "STATE_FILE=", out_name="replay.jsonl")
+    runs["mirror_dir"] = root / "mirror"
     return base, runs
 
 
@@ -97,9 +98,18 @@ def test_crawl_mirror_and_replay_give_the_same_articles(portal):
     http = comparable(runs["http"].records, base)
     assert comparable(runs["mirror"].records, base) == http
     assert comparable(runs["replay"].records, base) == http
-    # In mirror mode every link is fetched: the site's own pages are read, and are "other".
-    assert runs["mirror"].stats["pages/other"] == 3  # about, contact, site map
+    # In mirror mode every link is fetched: the site's own pages are read, and are "other", and so is the
+    # page of readers' comments on an article. A tag page is a listing.
+    stats = runs["mirror"].stats
+    assert stats["pages/other"] == 4  # about, contact, site map, comments
+    assert stats["pages/listing"] == 4  # the two listing pages, the two tag pages
     assert "  other page: " in runs["mirror"].log
+    # The RSS feed is saved but never read as a page; the print version is saved, and written once, as its article.
+    assert stats["pages/not_html"] == 1
+    assert stats["articles/same_text"] == 1
+    saved = next(path for path in runs["mirror_dir"].iterdir() if path.is_dir())  # the host's folder
+    for name in ("rss.xml", "print.php@id=101", "comment.php@id=101", "tag/1.html", "tag/2.html"):
+        assert (saved / name).is_file(), name
 
 
 def test_a_start_url_that_redirects_to_the_site_gives_the_same_articles(portal):

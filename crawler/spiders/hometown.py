@@ -16,9 +16,10 @@ from twisted.python.failure import Failure
 from ..frontier import SharedScheduler
 from ..incremental import UNCHANGED_FLAG, Chain, ListingWalk
 from ..items import PageItem
-from ..parsing import ARTICLE, LISTING, OTHER, Extraction, ParsedPage, parse_page
+from ..parsing import ARTICLE, LISTING, OTHER, Extraction, ParsedPage, not_a_page, parse_page
 from ..shared import join_job, shared_settings
-from ..signals import page_classified
+from ..kind import suspect
+from ..signals import page_classified, page_suspect
 from ..site import site_domain
 from ..stopping import StoppedBeforeFetch
 from ..walk import (
@@ -37,6 +38,7 @@ from ..walk import (
 
 DEFAULT_START_URL = "http://www.xiangtianlong.com/"
 ARTICLE_PRIORITY = 2  # above a listing walk's pages (1), new articles (0) and due re-checks (-1)
+MIRROR_PRIORITY = -2  # the links only mirror mode follows: last
 START = Trail(LINK)
 REPLAY_SETTINGS = {
     "STATE_FILE": "",
@@ -152,6 +154,13 @@ class HometownSpider(scrapy.Spider):
             reason = "empty page" if not response.body.strip() else "not a text page"
             yield from self._failed(response.request, reason, trail)
             return
+        if not_a_page(response):
+            # A feed, a sitemap or any XML: saved in mirror mode like every response, never read as a page.
+            stats.inc_value("pages/not_html")
+            self.logger.debug("Not an HTML page (a feed or other XML): %s", response.url)
+            if trail.role == ARTICLE_PAGE or trail.waiting:
+                yield from self._failed(response.request, "not an HTML page", trail)
+            return
         try:
             page = parse_page(response, self.extraction)
         except Exception as exc:  # one bad page must not stop the crawl or lose its article
@@ -160,6 +169,12 @@ class HometownSpider(scrapy.Spider):
             return
         stats.inc_value("pages/fetched")
         stats.inc_value(f"pages/{page.kind}")
+        if suspect(page.kind, page.prose_chars):
+            stats.inc_value("pages/suspect")
+            self.logger.warning("Suspect: %s reads as %s with %d characters of prose; see why with "
+                                "python -m crawler.explain %s", page.url, page.kind, page.prose_chars, page.url)
+            self.crawler.signals.send_catch_log(page_suspect, url=page.url, kind=page.kind,
+                                                prose_chars=page.prose_chars)
         if page.kind == OTHER or (trail.role == ITEM and page.kind != ARTICLE):
             # The surprises, for the run summary to show (counts are in the stats).
             self.crawler.signals.send_catch_log(page_classified, url=page.url, kind=page.kind, role=trail.role)
@@ -179,7 +194,8 @@ class HometownSpider(scrapy.Spider):
         bar_urls = page.bar.urls() if page.bar else set()
         for url in page.all_links:
             if url not in bar_urls:  # the bar's pages are the walk's to choose (a trap is cut there)
-                yield self._request(url, Trail(LINK))
+                # After every page a plain crawl asks for: a copy of an article (a print version) comes after it.
+                yield self._request(url, Trail(LINK)).replace(priority=MIRROR_PRIORITY)
 
     def _land(self, url: str) -> None:
         """The start URL arrived here, maybe after redirects: this host is the site too."""
@@ -216,6 +232,8 @@ class HometownSpider(scrapy.Spider):
             yield request
 
     def _article_page(self, page: ParsedPage, trail: Trail) -> Iterator[Any]:
+        for name, n in page.cut.items():
+            self.crawler.stats.inc_value(f"body/cut/{name}", n)
         url = article_key(page.url, page.canonical, page.bar, trail, self.allowed_domains)
         if url != page.url:
             self.crawler.stats.inc_value("pages/alias")

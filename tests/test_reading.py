@@ -1,0 +1,181 @@
+"""Each way real pages were misread, on a saved page of our own markup: kind, body, title and links.
+
+The pages are written by hand in the shapes seen on real news sites and CMS
+themes; what a reader sees on each (its kind, the first and last lines of its
+text, its headline) is written here by eye.
+"""
+
+from scrapy.http import HtmlResponse
+from scrapy.settings import Settings
+
+from crawler import settings as project_settings
+from crawler.cleaning import clean_text
+from crawler.links import NEIGHBOUR
+from crawler.parsing import ARTICLE, LISTING, OTHER, Extraction, parse_page
+
+EXTRACTION = Extraction.from_settings(Settings(vars(project_settings)))
+PROSE = ("縣人民醫院新門診大樓昨日正式啟用,六層樓共設門診診室一百二十間,日接診能力提高到五千人次。"
+         "大樓設有自助掛號、繳費和取報告的機器四十台,候診區配有叫號屏,病人不用再擠在診室門口。"
+         "醫院還在一樓開設了老年人綜合服務窗口,由專人陪同辦理就診手續,解決老人不會用手機掛號的難題。")
+PARAGRAPHS = [PROSE[i:i + 48] + "。" for i in range(0, len(PROSE), 48)]
+BODY = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+LINKS = [f"各地新聞標題第{n}條寫得比較長一些" for n in range(1, 51)]
+
+
+def parse(html: str, url: str = "http://news.test/html/2024/0618/4512.html", title: str = "", head: str = ""):
+    page = (f"<html><head><meta charset='utf-8'><title>{title}</title>{head}</head>"
+            f"<body>{html}</body></html>")
+    return parse_page(HtmlResponse(url, body=page.encode("utf-8")), EXTRACTION)
+
+
+def text(page) -> list[str]:
+    return clean_text("\n".join(page.content.paragraphs)).split("\n")
+
+
+def side_box(heading: str, links: list[str], start: int = 100, style: str = "") -> str:
+    rows = "".join(f'<li><a href="/html/2024/0617/{start + n}.html">{t}</a><span>06-17</span></li>'
+                   for n, t in enumerate(links))
+    return f'<div class="box"{style}><h3>{heading}</h3><ul>{rows}</ul></div>'
+
+
+def test_a_main_column_in_a_banner_container_is_read_not_vetoed():
+    # A blog theme wraps the whole main column in "main-banner"; the headline in "post_header", "oflow-hd".
+    page = parse(f"""<div class="site-nav"><a href="/">首頁</a> <a href="/news/">新聞</a></div>
+        <div class="main-banner hot"><div class="post_header oflow-hd"><h1>新門診大樓啟用</h1>
+        <div class="share-meta">2024-06-18 09:30 來源：縣融媒體中心</div>
+        <div class="entry">{BODY}</div></div></div>""", title="新門診大樓啟用_縣新聞網")
+    assert page.kind == ARTICLE
+    assert text(page) == PARAGRAPHS
+    assert page.content.title == "新門診大樓啟用" and page.content.published == "2024-06-18T09:30"
+
+
+def test_fifty_links_in_side_boxes_beside_an_article_do_not_make_it_a_listing():
+    boxes = side_box("相關新聞", LINKS[:20]) + side_box("排行榜", LINKS[20:35], 200) + side_box(
+        "視頻", LINKS[35:], 300, style=' style="display: none"')
+    page = parse(f"""<div class="art"><h1>新門診大樓啟用</h1><div class="info">2024-06-18 來源：縣融媒體中心</div>
+        <div class="txt">{BODY}</div></div><div class="aside-col">{boxes}</div>""", title="新門診大樓啟用")
+    assert page.kind == ARTICLE
+    assert text(page) == PARAGRAPHS
+    # The hidden box's links are no list at all; the others are side boxes, beside the text.
+    assert len(page.items) == 35
+    assert any(s.name == "side boxes beside the text" for s in page.signals)
+
+
+def test_og_type_news_and_microdata_news_article_count_as_metadata():
+    for head, body in (('<meta property="og:type" content="news">', f"<div>{BODY}</div>"),
+                       ("", f'<div itemscope itemtype="https://schema.org/NewsArticle">{BODY}</div>')):
+        page = parse(body, title="新門診大樓啟用", head=head)
+        assert any(s.name == "metadata says article" for s in page.signals)
+
+
+def test_a_hidden_keyword_block_is_never_the_body():
+    keywords = "醫院 門診 大樓 掛號 " * 400
+    page = parse(f"""<div style="display:none">{keywords}</div><div hidden>{keywords}</div>
+        <h1>新門診大樓啟用</h1><div class="c">{BODY}</div>""", title="新門診大樓啟用")
+    assert page.kind == ARTICLE and text(page) == PARAGRAPHS
+
+
+def test_a_tooltip_that_matches_a_content_selector_is_not_the_body():
+    page = parse(f"""<div class="qr"><div class="content">掃碼關注公眾號</div></div>
+        <h1>新門診大樓啟用</h1><div class="article-text">{BODY}</div>""", title="新門診大樓啟用")
+    assert page.kind == ARTICLE and text(page) == PARAGRAPHS
+
+
+def test_an_article_after_a_stray_end_of_html_is_read():
+    html = (f"<html><head><meta charset='utf-8'><title>新門診大樓啟用</title></head><body>"
+            f"<div class='top'><a href='/'>首頁</a></div></body></html>"
+            f"<div class='main'><h1>新門診大樓啟用</h1><div class='c'>{BODY}</div></div>")
+    page = parse_page(HtmlResponse("http://news.test/a/1.html", body=html.encode("utf-8")), EXTRACTION)
+    assert page.kind == ARTICLE and text(page) == PARAGRAPHS
+
+
+def test_site_page_words_inside_a_headline_or_a_url_number_do_not_make_a_site_page():
+    for title, url in (("縣人才招聘會在城南舉行", "http://news.test/html/2023/0618/4510.html"),
+                       ("隱私保護新規出台 市民個人信息有了新保障", "http://news.test/html/2023/0618/4511.html"),
+                       ("新門診大樓啟用", "http://news.test/html/2023/0618/404.html")):
+        page = parse(f'<h1>{title}</h1><div class="i">2023-06-18 10:00 作者：李明</div><div class="c">{BODY}</div>',
+                     url=url, title=f"{title}_縣新聞網")
+        assert page.kind == ARTICLE, title
+        assert page.content.title == title
+    for title, url in (("人才招聘", "http://news.test/html/jobs.html"), ("關於我們", "http://news.test/a.html"),
+                       ("新門診大樓啟用", "http://news.test/about/index.html")):
+        page = parse(f"<h1>{title}</h1><div>{BODY}</div>", url=url, title=f"{title}_縣新聞網")
+        assert page.kind == OTHER, title
+
+
+def test_a_lead_sentence_with_a_reporter_is_the_article_s():
+    lead = "記者從縣衛健局獲悉,新門診大樓將於下週一正式對外開放。"
+    page = parse(f'<h1>新門診大樓下週啟用</h1><div class="c"><p>{lead}</p><p>{PARAGRAPHS[0]}</p></div>',
+                 title="新門診大樓下週啟用")
+    assert text(page) == [lead, PARAGRAPHS[0]]
+    byline = parse(f'<h1>新門診大樓下週啟用</h1><div class="c"><p>本報記者 王五 通訊員 李四</p><p>{lead}</p>'
+                   f'<p>{PARAGRAPHS[0]}</p></div>', title="新門診大樓下週啟用")
+    assert text(byline) == [lead, PARAGRAPHS[0]]
+
+
+def test_a_one_paragraph_article_with_a_byline_word_beats_another_site_s_disclaimer():
+    short = "市政府發布通知,端午節期間城區公交延長運營一小時。"
+    page = parse(f"""<h1>端午節公交延時</h1><div class="a"><p>{short}</p></div>
+        <div class="z"><p>本網站所有內容均來源於網絡,版權歸原作者所有,如有侵權請聯繫我們刪除,本站不承擔任何法律責任。</p></div>""",
+                 title="端午節公交延時")
+    assert text(page) == [short]
+
+
+def test_sourced_bylines_notices_and_breadcrumbs_at_the_edges_are_taken_out_and_counted():
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>首頁 &gt; 新聞中心 &gt; 正文</p>
+        <p>2024-06-18 09:30 來源：縣融媒體中心</p>{BODY}<p>作者/簡盈盈、謝軍</p>
+        <p>(責任編輯：張三)</p><p>本文來源：縣融媒體中心 編輯：李四</p>
+        <p>版權所有,未經授權不得轉載。</p></div>""", title="新門診大樓啟用")
+    # A bare author line stays: on this site it heads a story of a compilation. The dated line under the
+    # headline, the editor's and the source's are bylines; the rights line is a notice.
+    assert text(page) == [*PARAGRAPHS, "作者/簡盈盈、謝軍"]
+    assert page.cut == {"breadcrumb": 1, "byline": 3, "notice": 1}
+
+
+def test_a_short_first_page_with_its_own_page_list_and_neighbour_links_is_an_article_page():
+    url = "http://news.test/html/2024/0618/4512.html"
+    page = parse("""<h1>新門診大樓啟用</h1><div class="c"><p>縣人民醫院新門診大樓昨日啟用。</p><p>詳見下頁。</p></div>
+        <div class="nav-pages">本文導航<ul><li><a href="/html/2024/0618/4512.html">第1頁：大樓啟用</a></li>
+        <li><a href="/html/2024/0618/4512_2.html">第2頁：就診更方便</a></li>
+        <li><a href="/html/2024/0618/4512_3.html">第3頁：老人有專窗</a></li></ul></div>
+        <div class="pages">上一頁 1 <a href="/html/2024/0618/4512_2.html">2</a> <a href="/html/2024/0618/4512_3.html">3</a>
+        <a href="/html/2024/0618/4512_2.html">下一頁</a></div>
+        <ul class="prenext"><li>上一篇：<a href="/html/2024/0617/4498.html">城南新建兩座公園</a></li>
+        <li>下一篇：<a href="/html/2024/0619/4530.html">端午節公交延時運營</a></li></ul>""",
+                 url=url, title="新門診大樓啟用")
+    assert page.kind == ARTICLE
+    assert text(page) == ["縣人民醫院新門診大樓昨日啟用。", "詳見下頁。"]
+    assert page.items == []
+    skipped = dict(page.skipped_links)
+    assert skipped["http://news.test/html/2024/0617/4498.html"] == NEIGHBOUR
+    assert skipped["http://news.test/html/2024/0619/4530.html"] == NEIGHBOUR
+
+
+def test_the_headline_is_the_heading_that_repeats_the_title_whatever_its_level():
+    page = parse(f"""<div class="logo"><h1>縣新聞網</h1></div><div class="crumb"><h2>國內</h2></div>
+        <div class="art"><h3>新門診大樓啟用<span class="time">2024-06-18 09:30 來源：縣融媒體中心</span></h3>
+        <div class="c">{BODY}</div></div>""", title="新門診大樓啟用 - 國內 - 縣新聞網")
+    assert page.kind == ARTICLE
+    assert page.content.title == "新門診大樓啟用"
+    assert text(page) == PARAGRAPHS
+
+
+def test_without_a_headline_the_title_leaves_off_the_category_and_the_site():
+    page = parse(f'<div class="c">{BODY}</div>', title="新門診大樓啟用 - 國內 - 縣新聞網")
+    assert page.content.title == "新門診大樓啟用"
+
+
+def test_a_main_list_under_a_hot_heading_in_a_hot_container_is_the_page_s_list():
+    rows = "".join(f'<li><a href="/html/2024/0618/{n}.html">{t}</a><span>2024-06-18</span></li>'
+                   for n, t in enumerate(LINKS[:12], 4500))
+    page = parse(f"""<div class="hot-focus"><a href="/html/2024/0618/4499.html">新門診大樓正式啟用 日接診五千人次</a>
+        <p>縣人民醫院新門診大樓昨日啟用,六層樓共設門診診室一百二十間。</p></div>
+        <div class="hotnews"><h2>熱點</h2><ul>{rows}</ul></div>
+        <div class="side"><h3>熱門</h3><ul><li><a href="/html/2024/0601/1.html">六月一日的新聞一條</a></li>
+        <li><a href="/html/2024/0601/2.html">六月一日的新聞兩條</a></li></ul></div>""",
+                 url="http://news.test/news/", title="要聞_縣新聞網")
+    assert page.kind == LISTING
+    urls = [i.url for i in page.items]
+    assert urls[:13] == ["http://news.test/html/2024/0618/4499.html"] + [
+        f"http://news.test/html/2024/0618/{n}.html" for n in range(4500, 4512)]
+    assert "http://news.test/html/2024/0601/1.html" not in urls
