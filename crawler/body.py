@@ -28,7 +28,7 @@ _LABELS = ("責任編輯|责任编辑|作者|來源|来源|記者|记者|編輯|
            "|本報訊|本报讯|本報|本报|本台|本網|本网|文|圖|图")
 # A byline's parts: a label with its value after a colon, a label with a name after it, times, separators.
 _BYLINE_PARTS = re.compile(
-    f"(?:{_LABELS})\\s*[:：/]\\s*[^\\s|｜/丨，,;；]{{0,25}}|(?:{_LABELS})\\s*[\\u3400-\\u9fff·]{{0,4}}(?=\\s|$|[)）】\\]|｜/])"
+    f"(?:{_LABELS})\\s*[:：/|｜]\\s*[^\\s|｜/丨，,;；]{{0,25}}|(?:{_LABELS})\\s*[\\u3400-\\u9fff·]{{0,4}}(?=\\s|$|[)）】\\]|｜/])"
     r"|\d{1,2}:\d{2}(?::\d{2})?|[\s|｜/丨·,，;；:：()（）【】\[\]<>《》\-]+"
 )
 _BYLINE_SPACE = re.compile(r"\s+")
@@ -42,6 +42,10 @@ NOTICE = re.compile(
 # Words of a notice wherever they stand in it: two of them make a line a notice (本網站所有內容…版權歸…侵權…).
 _RIGHTS = re.compile("版權|版权|侵權|侵权|轉載|转载|免責|免责|不代表|僅代表|仅代表|原作者|著作權|著作权|授權|授权")
 _NOTICE_MAX_CHARS = 200
+_TOOL_MAX_CHARS = 30  # a line of page tools (举报, 图集+1, 关注) is this short, and no sentence
+_SENTENCE_MARK = re.compile(r"[，。！？；,!?;]")
+# An author's or the end's mark in brackets, alone on the body's last line: （完）, （羅森）, (END), (bsc).
+_CREDIT = re.compile(r"[（(【\[][^（()）【】\[\]]{1,12}[）)】\]]")
 _WORD = re.compile(r"\w")
 _SOURCED = re.compile("來源|来源|稿源|出處|出处|編輯|编辑|發布|發佈|发布|時間|时间|日期|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号")
 # Where the page is: 当前位置：首页 > 新闻 > 正文, or its steps one a line (首页>, 新闻中心>).
@@ -52,8 +56,10 @@ BREADCRUMB = re.compile(
 )
 _BOX_HEADING = 20  # characters of heading a box may hold beside its list
 _AROUND_MAIN = 1.5  # a content selector's match around the main block holds at most this much of its prose
-_SIBLING_SHARE = 0.3  # a sibling block with this share of the best block's prose is part of the body too
+_SIBLING_SHARE = 0.3
+_REPEAT_SHARE = 0.1  # a block like the best one, with this share of its prose, repeats it (posts of an index)  # a sibling block with this share of the best block's prose is part of the body too
 _BYLINE_MAX_CHARS = 160
+_PHRASE = 20  # a text shorter than this, with no sentence mark, is a phrase (a caption, a name, a hot word), no prose
 
 
 class Text(NamedTuple):
@@ -113,8 +119,8 @@ class Prose:
             while block.tag in INLINE_TAGS and block.getparent() is not None:
                 block = block.getparent()
             score = len(found.text) + 3 * found.marks
-            if found.byline:
-                score /= 5  # a byline beside the text must not draw the body to itself
+            if found.byline or (not found.marks and len(found.text) < _PHRASE):
+                score /= 5  # a byline, or a list of short phrases beside the text, must not draw the body to itself
             if block.tag in _PARAGRAPH_TAGS or _single_paragraph(block, leaf_memo):
                 holder = block.getparent() if block.getparent() is not None else block
             else:
@@ -123,6 +129,16 @@ class Prose:
             if holder.getparent() is not None:
                 scores[holder.getparent()] += score / 2
         return scores
+
+    def repeats(self, block) -> int:
+        """How many other blocks of the same class, in parents of the same tag, hold prose beside ``block``
+        (a tenth of its share at least): the posts of a blog's index, each in its ``div.entry-content``."""
+        if not block.get("class"):
+            return 0
+        shape = (block.tag, block.get("class"), _parent_tag(block))
+        floor = self.scores.get(block, 0) * _REPEAT_SHARE
+        return sum(1 for el, score in self.scores.items()
+                   if el is not block and score >= floor and (el.tag, el.get("class"), _parent_tag(el)) == shape)
 
     def first_sentence(self, block):
         """The element owning the first text under ``block`` that reads as a sentence of prose."""
@@ -145,6 +161,11 @@ class Prose:
             return [top]
         floor = self.scores[top] * _SIBLING_SHARE
         return [el for el in parent if el is top or (is_element(el) and self.scores.get(el, 0) >= floor)]
+
+
+def _parent_tag(el) -> str | None:
+    parent = el.getparent()
+    return parent.tag if parent is not None else None
 
 
 def is_byline(text: str) -> bool:
@@ -224,11 +245,12 @@ def trim_edges(paragraphs: list[str]) -> tuple[list[str], dict[str, int]]:
 
     Only whole lines go, and only from the edges: a byline (see ``is_byline``)
     with a date or a source, a notice (rights, reprints, the editor's mark), a
-    breadcrumb at the start. A page of nothing else keeps them all. The site's
-    source line and disclaimer stay for cleaning, which counts them.
+    breadcrumb at the start, a credit in brackets (``（完）``, ``（羅森）``) at
+    the end, and the short lines of page tools (``举报``, ``图集+1``) beyond
+    them. A short line with no such line beyond it stays (a signature, a
+    caption), and so does a page of nothing else. The site's source line and
+    disclaimer stay for cleaning, which counts them.
     """
-    cut: dict[str, int] = {}
-
     def what(line: str, start: bool) -> str | None:
         if not strip_disclaimer(line).strip():
             return ""  # the site's source line or disclaimer: cleaning's, it stays and the edge goes on past it
@@ -242,11 +264,31 @@ def trim_edges(paragraphs: list[str]) -> tuple[list[str], dict[str, int]]:
             return "notice"
         if start and BREADCRUMB.fullmatch(line):
             return "breadcrumb"
+        if not start and _CREDIT.fullmatch(line):
+            return "credit"
+        if len(line) <= _TOOL_MAX_CHARS and not _SENTENCE_MARK.search(line):
+            return "tools"  # goes only with a line of the kinds above, nearer the text
         return None
 
-    kept = list(paragraphs)
-    if not any(what(line, False) is None for line in kept):
-        return kept, cut  # nothing but such lines: a page of them is not emptied
+    starts = [what(line, True) for line in paragraphs]
+    if all(kind is not None for kind in starts):
+        return list(paragraphs), {}  # nothing but such lines: a page of them is not emptied
+    ends = [what(line, False) for line in paragraphs]
+    first = starts.index(None)  # the first line of text
+    last = len(ends) - 1 - ends[::-1].index(None)  # the last
+    # The start loses its lines up to the last one of a kind that goes; the end, from the first one.
+    head = max((i + 1 for i in range(first) if starts[i] not in ("", "tools")), default=0)
+    tail = min((i for i in range(last + 1, len(ends)) if ends[i] not in ("", "tools")), default=len(ends))
+    cut: dict[str, int] = {}
+    kept = []
+    for i, line in enumerate(paragraphs):
+        kind = starts[i] if i < head else ends[i] if i >= tail else None
+        if kind:  # "" (cleaning's) stays wherever it is
+            cut[kind] = cut.get(kind, 0) + 1
+        else:
+            kept.append(line)
+    return kept, cut
+ # nothing but such lines: a page of them is not emptied
     for edge in (0, -1):
         index = 0 if edge == 0 else len(kept) - 1
         while 0 <= index < len(kept) and (kind := what(kept[index], edge == 0)) is not None:

@@ -87,6 +87,7 @@ class Evidence:
     images: int = 0  # in the body
     items: int = 0  # article links in lists (navigation and side boxes left out)
     side_items: int = 0  # article links in side boxes beside the main text, not counted
+    posts: int = 0  # blocks of prose like the main text's, each under a heading linking elsewhere (a blog's index)
     dated_items: int = 0
     item_chars: float = 0  # characters of item titles; plain titles (no date, no intro) count half
     content_selector: str | None = None
@@ -126,6 +127,8 @@ def signals(e: Evidence) -> list[Signal]:
     )
     prose_points = (e.prose_chars >= 20 or e.sentences >= 1) + (e.prose_chars >= 200) + (e.prose_chars >= 600)
     out.append(Signal("prose", prose_points, detail))
+    if e.posts:
+        out.append(Signal("several posts under linked headings", -3, f"{e.posts} posts"))
     if e.side_items:
         out.append(Signal("side boxes beside the text", 0, f"{e.side_items} links, not counted"))
     if e.items:

@@ -23,6 +23,7 @@ from lxml import etree
 from .markup import BLOCK_TAGS, SKIP_TAGS, block_of, is_element, normalize, text_of, tokens, under
 
 NAV_TAGS = frozenset({"nav", "header", "footer", "aside"})
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4"})
 ROW_TAGS = frozenset({"li", "tr", "td", "dd", "dt", "article"})
 _DIGIT = re.compile(r"\d")
 # Inside these, <header> and <footer> are the section's own, as ARIA reads them (not banner, not contentinfo).
@@ -93,6 +94,7 @@ class PageLinks:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
     item_rows: list[object] = field(default_factory=list)  # elements holding the items, with their dates and intros
     row_of: dict[str, object] = field(default_factory=dict)  # an item's URL -> the row it was found in
+    headed: set[str] = field(default_factory=set)  # items linked from a heading (a post's title on a blog's index)
     nav_roots: set[object] = field(default_factory=set)
 
 
@@ -363,6 +365,8 @@ def _list_items(groups: dict[tuple, list], texts: dict, report: PageLinks, found
                     if previous is None or (not previous.title and title):
                         found[url] = Item(url, title, bool(date), intro, date.group() if date else None)
                         report.row_of[url] = row if row is not None else anchor
+                        if any(a.tag in HEADING_TAGS for a in anchor.iterancestors()):
+                            report.headed.add(url)
                     report.item_rows.append(row if row is not None else anchor)
                 else:
                     report.skipped.append((url, LONE))

@@ -22,7 +22,7 @@ from w3lib.encoding import html_body_declared_encoding
 
 from .body import DATE, Prose, boxes, find_body, find_byline, trim_edges
 from .items import PageContent
-from .kind import ARTICLE, LISTING, OTHER, Evidence, Signal, decide, says_article
+from .kind import ARTICLE, LISTING, OTHER, Evidence, Signal, decide, home_page, says_article
 from .links import Item, analyse_links, not_main
 from .markup import lines, own_texts, select, text_of, under, visible_tree
 from .pagebar import PageBar, find_bar
@@ -45,6 +45,7 @@ _XHTML = re.compile(rb"<html\b", re.IGNORECASE)
 # either what frames an article (metadata, or a headline over a dated byline), or lists that
 # weigh less than the prose (twice as much beside a headline).
 SIDE_BOX_MIN_PROSE = 100
+MIN_POSTS = 3  # posts under linked headings that make a page a blog's index
 SIDE_BOX_PROSE = 400
 
 
@@ -222,7 +223,8 @@ def _item_weight(items: list[Item]) -> float:
 
 
 def _side_boxes(prose_chars: int, weight: float, metadata: bool, headline: bool, dated: bool) -> bool:
-    """Whether the lists outside the body are side boxes beside a main text (see SIDE_BOX_PROSE)."""
+    """Whether the lists outside the body are side boxes beside a main text (see SIDE_BOX_PROSE).
+    Never on the site's home page: its lists are its own, whatever its metadata says."""
     if prose_chars < SIDE_BOX_MIN_PROSE:
         return False
     if metadata or (headline and dated):
@@ -258,10 +260,16 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     title = _title(root, extraction, headline, head.title)
     prose_chars = sum(len(t.text) for t in body_texts if not t.byline)
     # Lists are beside the text when outside its best block, even inside a content selector's larger match.
-    inside = under(prose.best() or blocks)
+    best = prose.best()
+    inside = under(best or blocks)
     beside = [i for i in links.items if links.row_of.get(i.url) not in inside]
-    side = beside if _side_boxes(prose_chars, _item_weight(beside), says_article(head.og_type, head.ld_types), headline is not None,
-                                 bool(DATE.search(info))) else []
+    # A blog's index: the main text's block repeats, post after post, each under a heading linking the post
+    # (unless the metadata says this is one article, with a stream of teasers beside it).
+    metadata = says_article(head.og_type, head.ld_types)
+    posts = 1 + prose.repeats(best[0]) if best and len(links.headed) >= MIN_POSTS and not metadata else 0
+    side = beside if posts < MIN_POSTS and not home_page(response.url) and _side_boxes(
+        prose_chars, _item_weight(beside), metadata, headline is not None,
+        bool(DATE.search(info))) else []
     counted = [i for i in links.items if i not in side] if side else links.items
     evidence = Evidence(
         url=response.url,
@@ -281,6 +289,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
         images=len(images),
         items=len(counted),
         side_items=len(side),
+        posts=posts if posts >= MIN_POSTS else 0,
         dated_items=sum(i.dated for i in counted),
         item_chars=_item_weight(counted),
         content_selector=selector,

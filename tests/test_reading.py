@@ -179,3 +179,19 @@ def test_a_main_list_under_a_hot_heading_in_a_hot_container_is_the_page_s_list()
     assert urls[:13] == ["http://news.test/html/2024/0618/4499.html"] + [
         f"http://news.test/html/2024/0618/{n}.html" for n in range(4500, 4512)]
     assert "http://news.test/html/2024/0601/1.html" not in urls
+
+
+def test_a_blog_index_of_whole_posts_is_a_listing_and_a_compilation_article_is_not():
+    posts = "".join(
+        f'<article class="post-{n} post"><h2 class="entry-title"><a href="/?p={n}">第{n}篇日記的標題</a></h2>'
+        f'<div class="entry-content"><p>{PROSE[n * 10:]}</p></div></article>' for n in range(1, 5))
+    page = parse(f'<div class="site-main">{posts}</div>', url="http://blog.test/", title="老周的部落格")
+    assert page.kind == LISTING
+    assert [i.url for i in page.items] == [f"http://blog.test/?p={n}" for n in range(1, 5)]
+    # Stories one after another under headings of their own, none linking elsewhere: one article.
+    stories = "".join(f'<div class="story"><h3>0{n}新聞標題</h3><p>作者/簡盈盈</p><p>{PROSE[n * 10:]}</p></div>'
+                      for n in range(1, 5))
+    page = parse(f"<h1>各地新聞彙編</h1>{stories}", title="各地新聞彙編")
+    assert page.kind == ARTICLE
+    # Every story is there; the first story's author line, before the first sentence, is the byline.
+    assert text(page)[0] == "01新聞標題" and len(text(page)) == 11 and page.cut["byline"] == 1

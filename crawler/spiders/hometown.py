@@ -237,11 +237,15 @@ class HometownSpider(scrapy.Spider):
         url = article_key(page.url, page.canonical, page.bar, trail, self.allowed_domains)
         if url != page.url:
             self.crawler.stats.inc_value("pages/alias")
-            if not self.extraction.all_links and self._already_asked(url):
+            if self._already_asked(url):
                 # The same page under its canonical URL is fetched, or will be: this is a duplicate.
                 self.crawler.stats.inc_value("pages/duplicate")
                 self.logger.debug("%s is %s, fetched under that URL", page.url, url)
                 return
+            # The canonical page is fetched as itself, and its article walked from it, in every mode: the
+            # record is the same whichever URL the crawl reached first, and a mirror holds the canonical pages.
+            yield self._request(url, trail).replace(dont_filter=True)
+            return
         yield from self._step(walk_page(url, page.bar, trail, self.max_article_pages), page)
 
     def _already_asked(self, url: str) -> bool:
