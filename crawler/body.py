@@ -56,8 +56,8 @@ BREADCRUMB = re.compile(
 )
 _BOX_HEADING = 20  # characters of heading a box may hold beside its list
 _AROUND_MAIN = 1.5  # a content selector's match around the main block holds at most this much of its prose
-_SIBLING_SHARE = 0.3
-_REPEAT_SHARE = 0.1  # a block like the best one, with this share of its prose, repeats it (posts of an index)  # a sibling block with this share of the best block's prose is part of the body too
+_SIBLING_SHARE = 0.3  # a sibling block with this share of the best block's prose is part of the body too
+_REPEAT_SHARE = 0.1  # a block like the best one, with this share of its prose, repeats it (posts of an index)
 _BYLINE_MAX_CHARS = 160
 _PHRASE = 20  # a text shorter than this, with no sentence mark, is a phrase (a caption, a name, a hot word), no prose
 
@@ -79,19 +79,23 @@ class Prose:
     that (half), as Readability does; the body is the best-scored block.
     """
 
-    def __init__(self, body, texts: list[tuple[object, str]], excluded: set):
+    def __init__(self, body, texts: list[tuple[object, str]], excluded: set, like: Prose | None = None):
         self._texts = texts
         self._excluded = under([*excluded, *body.iter("a")])  # link text is not prose
-        self._facts: dict[int, Text | None] = {}  # index in texts -> what the text is, once asked
+        # index in texts -> what the text is (None: empty or boilerplate), once asked; shared with ``like``,
+        # the same page's prose with other blocks left out.
+        self._facts: dict[int, Text | None] = like._facts if like is not None else {}
         self._within: dict[tuple, list[Text]] = {}
         self.images = [img for img in body.iter("img") if img not in self._excluded]
 
     def _text(self, index: int) -> Text | None:
         """The index-th text of the page as prose, or None when it is none (empty, excluded, boilerplate)."""
+        owner, text = self._texts[index]
+        if owner in self._excluded:
+            return None
         if index not in self._facts:
-            owner, text = self._texts[index]
             text = text.strip()
-            if not text or owner in self._excluded or is_boilerplate(text):
+            if not text or is_boilerplate(text):
                 self._facts[index] = None
             else:
                 self._facts[index] = Text(owner, text, is_byline(text), len(SENTENCE_MARKS.findall(text)))
@@ -270,19 +274,27 @@ def trim_edges(paragraphs: list[str]) -> tuple[list[str], dict[str, int]]:
             return "tools"  # goes only with a line of the kinds above, nearer the text
         return None
 
-    starts = [what(line, True) for line in paragraphs]
-    if all(kind is not None for kind in starts):
+    starts: list[str | None] = []  # the kinds of the lines before the first line of text, and of it (None)
+    for line in paragraphs:
+        starts.append(what(line, True))
+        if starts[-1] is None:
+            break
+    else:
         return list(paragraphs), {}  # nothing but such lines: a page of them is not emptied
-    ends = [what(line, False) for line in paragraphs]
-    first = starts.index(None)  # the first line of text
-    last = len(ends) - 1 - ends[::-1].index(None)  # the last
+    ends: list[str | None] = []  # the kinds of the lines after the last line of text, from the end
+    for line in reversed(paragraphs):
+        ends.append(what(line, False))
+        if ends[-1] is None:
+            break
+    ends.reverse()
+    last = len(paragraphs) - len(ends)  # the last line of text
     # The start loses its lines up to the last one of a kind that goes; the end, from the first one.
-    head = max((i + 1 for i in range(first) if starts[i] not in ("", "tools")), default=0)
-    tail = min((i for i in range(last + 1, len(ends)) if ends[i] not in ("", "tools")), default=len(ends))
+    head = max((i + 1 for i, kind in enumerate(starts) if kind not in (None, "", "tools")), default=0)
+    tail = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", "tools")), default=len(paragraphs))
     cut: dict[str, int] = {}
     kept = []
     for i, line in enumerate(paragraphs):
-        kind = starts[i] if i < head else ends[i] if i >= tail else None
+        kind = starts[i] if i < head else ends[i - last] if i >= tail else None
         if kind:  # "" (cleaning's) stays wherever it is
             cut[kind] = cut.get(kind, 0) + 1
         else:

@@ -29,11 +29,8 @@ BLOCK_TAGS = frozenset({
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 # A </body> or </html> before the end of the page: the parser would drop what follows it.
 _EARLY_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
-_HIDDEN = etree.XPath(
-    "//*[@hidden or @aria-hidden='true'"
-    " or contains(translate(@style, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ', 'abcdefghijklmnopqrstuvwxyz'), 'display:none')"
-    " or contains(translate(@style, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ', 'abcdefghijklmnopqrstuvwxyz'), 'visibility:hidden')]"
-)
+_MAY_HIDE = etree.XPath("//*[@hidden or @aria-hidden or @style]")
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 def normalize(text: str) -> str:
@@ -45,8 +42,10 @@ def visible_tree(html: str):
     """The page's tree as a reader sees it: all of it, even what follows a stray ``</html>``, and none of
     what it hides (``hidden``, ``aria-hidden``, ``display:none``, ``visibility:hidden``)."""
     root = Selector(text=_EARLY_END.sub("", html), type="html").root
-    for el in _HIDDEN(root):
-        if el.tag not in ("html", "body") and el.getparent() is not None:  # a page shown once its scripts ran
+    for el in _MAY_HIDE(root):
+        hidden = el.get("hidden") is not None or el.get("aria-hidden") == "true" or (
+            _HIDING_STYLE.search(el.get("style") or ""))
+        if hidden and el.tag not in ("html", "body") and el.getparent() is not None:  # shown once scripts ran
             el.drop_tree()  # its tail is the next text of the page, and stays
     return root
 

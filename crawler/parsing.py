@@ -242,7 +242,8 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     texts = own_texts(body)
     bar_root, bar = find_bar(texts, response.url, join)
     # The main text first: nothing that holds it, nor anything in it, is navigation by a word.
-    main = Prose(body, texts, {*not_main(body), *([bar_root] if bar_root is not None else [])}).best()
+    first = Prose(body, texts, {*not_main(body), *([bar_root] if bar_root is not None else [])})
+    main = first.best()
     selected = None
     if extraction.article_link_selector:
         selected = {a for el in select(root, extraction.article_link_selector) for a in el.iter("a")}
@@ -251,7 +252,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     headline = find_headline(head.title, body, main[0] if main else None, under(links.nav_roots))
     excluded = {*links.nav_roots, *links.item_rows, *([bar_root] if bar_root is not None else []),
                 *([headline] if headline is not None else [])}
-    prose = Prose(body, texts, excluded)
+    prose = Prose(body, texts, excluded, like=first)
     blocks, selector = find_body(root, prose, extraction.content_selectors)
     byline, info = find_byline(root, prose, blocks, headline, extraction.info_selectors)
     images = _absolute(join, [img.get("src") or "" for b in blocks for img in b.iter("img")])
