@@ -46,7 +46,6 @@ _TOOL_MAX_CHARS = 30  # a line of page tools (举报, 图集+1, 关注) is this 
 _SENTENCE_MARK = re.compile(r"[，。！？；,!?;]")
 # An author's or the end's mark in brackets, alone on the body's last line: （完）, （羅森）, (END), (bsc).
 _CREDIT = re.compile(r"[（(【\[][^（()）【】\[\]]{1,12}[）)】\]]")
-_WORD = re.compile(r"\w")
 _SOURCED = re.compile("來源|来源|稿源|出處|出处|編輯|编辑|發布|發佈|发布|時間|时间|日期|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号")
 # Where the page is: 当前位置：首页 > 新闻 > 正文, or its steps one a line (首页>, 新闻中心>).
 BREADCRUMB = re.compile(
@@ -260,8 +259,6 @@ def trim_edges(paragraphs: list[str]) -> tuple[list[str], dict[str, int]]:
             return ""  # the site's source line or disclaimer: cleaning's, it stays and the edge goes on past it
         if is_boilerplate(line):
             return "notice"  # a copyright line
-        if not _WORD.search(line):
-            return "mark"  # a bracket or a bullet left alone on its line
         if is_byline(line) and (DATE.search(line) or _SOURCED.search(line)):
             return "byline"  # dated or sourced: a bare 作者/… line heads a story of a compilation, and stays
         if len(line) <= _NOTICE_MAX_CHARS and (NOTICE.match(line) or len(set(_RIGHTS.findall(line))) >= 2):

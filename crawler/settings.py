@@ -10,15 +10,16 @@ NEWSPIDER_MODULE = "crawler.spiders"
 COMMANDS_MODULE = "crawler.commands"
 
 # --- Where content is on a page --------------------------------------------
-# CSS selectors tried in order for the article body; when none matches, the
-# block holding the most non-link text is taken (works on unseen markup).
+# CSS selectors tried in order for the article body: the first match that holds
+# the page's main prose; when none does, the block holding the most prose is
+# taken (works on unseen markup).
 CONTENT_SELECTORS = [
     "div.content", "#content", "div.article-content", "div.article_content",
     "#article", "div.artbody", "div.text", "article",
 ]
-# Title: the first of these selectors with text wins ("title" has the site's
-# name cut off). Empty: the h1/h2 that repeats the <title>, else the <title>'s
-# leading part.
+# Title: the first of these selectors with text wins ("title" gives its own
+# part, before the category and the site's name). Empty: the headline (the
+# heading of any level that repeats the <title>), else the <title>'s own part.
 TITLE_SELECTORS = []
 # The byline with date and author; when none matches, the short dated or
 # signed block between the headline and the body.

@@ -44,6 +44,19 @@ def _page(title: str, paragraphs: list[str], bar: str = "", charset: str = "utf-
             + PAGE_FOOT)
 
 
+# What ends a paragraph: a page that ends with anything else ends mid-paragraph, and the paragraph goes on at
+# the top of the next page (SITE.md: the seed page itself ends in the middle of a sentence).
+PARAGRAPH_ENDS = tuple("。！？!?…；;：:”」』）)》.")
+
+
+def joined(page_texts) -> str:
+    """An article's expected text from its pages' texts: a new paragraph at a page break after a paragraph's end."""
+    out = ""
+    for text in page_texts:
+        out += ("\n" if out and out.endswith(PARAGRAPH_ENDS) else "") + text
+    return out
+
+
 def _article(stem: str, pages: int, lines, first_line: int = 0) -> tuple[list[str], list[str], list[str]]:
     """URLs, HTML and expected clean text of a plain article of ``pages`` pages under ``stem``."""
     urls = [f"{stem}.html" if n == 1 else f"{stem}_{n}.html" for n in range(1, pages + 1)]
@@ -73,7 +86,7 @@ class HostileSite:
         for u, h in zip(urls, htmls):
             self.files[u] = h.encode("utf-8")
         self.listing.append((link or urls[0], f"{name} 測試文章標題"))
-        text = "".join(t for n, t in enumerate(texts, 1) if n not in missing)
+        text = joined(t for n, t in enumerate(texts, 1) if n not in missing)
         self.expected[url or urls[0]] = {"pages": pages, "missing": list(missing), "text": text, **extra}
         return urls
 
@@ -133,7 +146,7 @@ class HostileSite:
         repeat = HUGE_BYTES // len(annotated.encode("utf-8")) + 1
         self.files["/hostile/huge.html"] = _page("huge 測試文章標題", [annotated] * repeat).encode("utf-8")
         self.listing.append(("/hostile/huge.html", "huge 測試文章標題"))
-        self.expected["/hostile/huge.html"] = {"pages": 1, "missing": [], "text": clean * repeat}
+        self.expected["/hostile/huge.html"] = {"pages": 1, "missing": [], "text": "\n".join([clean] * repeat)}
         # The trap: 下一頁 without end, cut by MAX_ARTICLE_PAGES.
         self.listing.append((TRAP.format(1), "trap 測試文章標題"))
         self.expected[TRAP.format(1)] = {"pages": None, "missing": [], "text": None, "skipped": {"page_limit": 1}}
