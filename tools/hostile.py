@@ -50,10 +50,15 @@ PARAGRAPH_ENDS = tuple("。！？!?…；;：:”」』）)》.")
 
 
 def joined(page_texts) -> str:
-    """An article's expected text from its pages' texts: a new paragraph at a page break after a paragraph's end."""
-    out = ""
+    """An article's expected text from its pages' texts (None for a page missing): a new paragraph at a page
+    break after a paragraph's end, and after a missing page (what it held is not known)."""
+    out, after_missing = "", False
     for text in page_texts:
-        out += ("\n" if out and out.endswith(PARAGRAPH_ENDS) else "") + text
+        if text is None:
+            after_missing = True
+            continue
+        out += ("\n" if out and (after_missing or out.endswith(PARAGRAPH_ENDS)) else "") + text
+        after_missing = False
     return out
 
 
@@ -86,7 +91,7 @@ class HostileSite:
         for u, h in zip(urls, htmls):
             self.files[u] = h.encode("utf-8")
         self.listing.append((link or urls[0], f"{name} 測試文章標題"))
-        text = joined(t for n, t in enumerate(texts, 1) if n not in missing)
+        text = joined(None if n in missing else t for n, t in enumerate(texts, 1))
         self.expected[url or urls[0]] = {"pages": pages, "missing": list(missing), "text": text, **extra}
         return urls
 
