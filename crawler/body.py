@@ -27,9 +27,13 @@ _LABELS = ("責任編輯|责任编辑|作者|來源|来源|記者|记者|編輯|
            "|攝影|摄影|校對|校对|審核|审核|出處|出处|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号|字體|字体|供稿|撰稿|主編|主编|簽發|签发"
            "|本報訊|本报讯|本報|本报|本台|本網|本网|文|圖|图")
 # A byline's parts: a label with its value after a colon, a label with a name after it, times, separators.
-_BYLINE_PARTS = re.compile(
+# A byline's field: a label with its value after a colon, or a label with a name after it.
+_BYLINE_FIELD = re.compile(
     f"(?:{_LABELS})\\s*[:：/|｜]\\s*[^\\s|｜/丨，,;；]{{0,25}}|(?:{_LABELS})\\s*[\\u3400-\\u9fff·]{{0,4}}(?=\\s|$|[)）】\\]|｜/])"
-    r"|\d{1,2}:\d{2}(?::\d{2})?|[\s|｜/丨·,，;；:：()（）【】\[\]<>《》\-]+"
+)
+# A byline's parts: its fields, times, separators.
+_BYLINE_PARTS = re.compile(
+    _BYLINE_FIELD.pattern + r"|\d{1,2}:\d{2}(?::\d{2})?|[\s|｜/丨·,，;；:：()（）【】\[\]<>《》\-]+"
 )
 _BYLINE_SPACE = re.compile(r"\s+")
 _BYLINE_REST = 8  # characters a byline may hold besides its parts (a source's name: 新華網, 人民日报)
@@ -181,7 +185,10 @@ def is_byline(text: str) -> bool:
         return False
     if _SENTENCE_END.search(text):
         return False
-    rest = _BYLINE_PARTS.sub(" ", DATE.sub(" ", text))
+    undated = DATE.sub(" ", text)
+    if undated == text and not _BYLINE_FIELD.search(text):
+        return False  # a byline word with no field of its own (在“陽東發布”、) is a piece of a sentence
+    rest = _BYLINE_PARTS.sub(" ", undated)
     return len(_BYLINE_SPACE.sub("", rest)) <= _BYLINE_REST
 
 
@@ -243,7 +250,7 @@ def boxes(elements, blocks: list) -> set:
     return out
 
 
-def trim_edges(paragraphs: list[str]) -> tuple[list[str], dict[str, int]]:
+def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True) -> tuple[list[str], dict[str, int]]:
     """The body's lines without the bylines and notices at its start and end, and how many of each went.
 
     Only whole lines go, and only from the edges: a byline (see ``is_byline``)
@@ -252,7 +259,9 @@ def trim_edges(paragraphs: list[str]) -> tuple[list[str], dict[str, int]]:
     the end, and the short lines of page tools (``举报``, ``图集+1``) beyond
     them. A short line with no such line beyond it stays (a signature, a
     caption), and so does a page of nothing else. The site's source line and
-    disclaimer stay for cleaning, which counts them.
+    disclaimer stay for cleaning, which counts them. ``start``/``end`` False:
+    that edge is a page break inside the article (the text goes on across it,
+    maybe in mid-sentence), and nothing is cut there.
     """
     def what(line: str, start: bool) -> str | None:
         if not strip_disclaimer(line).strip():
@@ -286,8 +295,9 @@ def trim_edges(paragraphs: list[str]) -> tuple[list[str], dict[str, int]]:
     ends.reverse()
     last = len(paragraphs) - len(ends)  # the last line of text
     # The start loses its lines up to the last one of a kind that goes; the end, from the first one.
-    head = max((i + 1 for i, kind in enumerate(starts) if kind not in (None, "", "tools")), default=0)
-    tail = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", "tools")), default=len(paragraphs))
+    head = max((i + 1 for i, kind in enumerate(starts) if kind not in (None, "", "tools")), default=0) if start else 0
+    tail = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", "tools")),
+               default=len(paragraphs)) if end else len(paragraphs)
     cut: dict[str, int] = {}
     kept = []
     for i, line in enumerate(paragraphs):

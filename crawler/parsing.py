@@ -316,7 +316,10 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
              "link list": boxes([el for el in links.item_rows if el in within], blocks)}
     skip = {el for els in parts.values() for el in els if el is not None}
     cut = {name: n for name, els in parts.items() if (n := sum(1 for el in els if el is not None and el in within))}
-    paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})])
+    # A page break inside the article is no edge of it: the text may go on across it in mid-sentence.
+    later = bool(bar and (bar.prev_url or (bar.current or 1) > 1))
+    paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
+                                     start=not later, end=not (bar and bar.next_url))
     for name, n in trimmed.items():
         cut[name] = cut.get(name, 0) + n
     page.cut = cut

@@ -195,3 +195,13 @@ def test_a_blog_index_of_whole_posts_is_a_listing_and_a_compilation_article_is_n
     assert page.kind == ARTICLE
     # Every story is there; the first story's author line, before the first sentence, is the byline.
     assert text(page)[0] == "01新聞標題" and len(text(page)) == 11 and page.cut["byline"] == 1
+
+
+def test_a_page_break_is_no_edge_of_the_article_nothing_is_cut_beside_it():
+    # The site splits articles anywhere, even in mid-sentence: what ends a page may look like a byline.
+    bar = ('<div class="pages">上一頁 <b>[1]</b> <a href="/html/2024/0618/4512_2.html">[2]</a> '
+           '<a href="/html/2024/0618/4512_2.html">下一頁</a></div>')
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>在“陽東發布”、</p><p>2024-06-18 來源：縣融媒體</p></div>'
+                 f'{bar}', title="新門診大樓啟用")
+    assert text(page)[-2:] == ["在“陽東發布”、", "2024-06-18 來源：縣融媒體"]
+    assert "byline" not in page.cut
