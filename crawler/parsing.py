@@ -154,7 +154,7 @@ def _title(root, extraction: Extraction, headline, head_title: str) -> str:
             if text:
                 return own_part(text) if selector == "title" else text
     if headline is not None:
-        return headline_text(headline)
+        return headline_text(headline, head_title)
     return own_part(head_title) if head_title else next((text_of(h) for h in root.iter("h1") if text_of(h)), "")
 
 

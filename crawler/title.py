@@ -21,6 +21,7 @@ _READING = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü
 _TITLE_PARTS = re.compile(
     r"\s*[|｜–—]\s*|\s+[-_]\s+|\s*(?<![A-Za-z0-9])_\s*|\s*_(?![A-Za-z0-9])\s*|-(?=[\u3400-\u9fff][^-]{0,19}$)"
 )
+_DASHES = re.compile(r"[-‐‑‒–—―]+")
 _MIN_MATCH = 0.6  # of the page's own title a heading must repeat (or it of the heading) to be the headline
 _OTHER_PART = 0.9  # a heading that repeats another part of the <title> ranks below one that repeats its own
 
@@ -31,8 +32,9 @@ def plain(text: str) -> str:
 
 
 def comparable(text: str) -> str:
-    """Text as two titles are compared: no pinyin readings, no white space."""
-    return re.sub(r"\s+", "", _READING.sub("", text))
+    """Text as two titles are compared: no pinyin readings, no white space, one dash for any run of dashes
+    (a <title> writes ``-`` where the headline has ``——``)."""
+    return _DASHES.sub("-", re.sub(r"\s+", "", _READING.sub("", text)))
 
 
 def own_part(title: str) -> str:
@@ -44,12 +46,15 @@ def own_part(title: str) -> str:
 def headline(title: str, body, near=None, nav=frozenset()):
     """The heading that is the page's headline, or None.
 
-    It repeats the page's own part of the <title>, else another part (``某某網 - 通知``), and is not in
+    It repeats the page's own part of the <title>, else its last part (``某某網 - 通知``), never a middle
+    one (a category: ``標題 | Germany | DW``), and is not in
     the page's navigation (``nav``: a set of elements); ``near``: the body's first block, for ties.
     """
     parts = [comparable(p) for p in _TITLE_PARTS.split(title) if p and p.strip()]
     if not parts:
         return None
+    # The page's own part, else the last (a site that puts its name first); a middle part is a category.
+    wanted = parts[:1] + parts[-1:] if len(parts) > 1 else parts
     best, best_key = None, None
     for el in body.iter(*HEADING_TAGS):
         if el in nav:
@@ -57,7 +62,7 @@ def headline(title: str, body, near=None, nav=frozenset()):
         have = comparable(headline_text(el))
         if not have:
             continue
-        for rank, want in enumerate(parts[:1] + parts[1:]):
+        for rank, want in enumerate(wanted):
             score = _match(have, want) * (1 if rank == 0 else _OTHER_PART)
             if score < _MIN_MATCH:
                 continue
@@ -81,10 +86,18 @@ def _match(have: str, want: str) -> float:
     return 0.0
 
 
-def headline_text(el) -> str:
-    """A heading's own text: without a byline (date, source, author) nested in it."""
+def headline_text(el, title: str = "") -> str:
+    """A heading's own text: without a byline (date, source, author) nested in it, nor what a nested element
+    adds after the page's own title (a 播报文章 button)."""
     nested = [d for d in el.iterdescendants() if isinstance(d.tag, str) and is_byline(text_of(d))]
-    if not nested:
-        return text_of(el)
-    skip = under(nested)
-    return normalize("".join(text for owner, text in own_texts(el) if owner not in skip))
+    if nested:
+        skip = under(nested)
+        text = normalize("".join(text for owner, text in own_texts(el) if owner not in skip))
+    else:
+        text = text_of(el)
+    own = own_part(title) if title else ""
+    if own and len(comparable(own)) < len(comparable(text)) and comparable(text).startswith(comparable(own)):
+        tail = "".join(text_of(d) for d in el.iterdescendants() if isinstance(d.tag, str))
+        if comparable(text)[len(comparable(own)):] in comparable(tail):
+            return own  # the rest is a nested element's: a button or a label, not the headline
+    return text
