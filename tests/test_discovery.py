@@ -209,3 +209,40 @@ def test_an_article_page_holding_only_the_disclaimer_is_missing_not_empty(tmp_pa
     assert record["complete"] is False and record["missing_pages"] == [2] and record["page_count"] == 2
     assert record["text"] == ("8月16日,南海休漁期結束,海陵島閘坡漁港迎來開漁節。上千艘漁船揚帆出海,場麵壯觀。\n"
                               "開漁節期間,當地還舉辦了祭海儀式、漁家美食節和攝影比賽,吸引了大批遊客前來觀看。")
+
+
+def _article_html(title: str, paragraphs: list[str], extra_head: str = "", bar: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}_別名網</title>{extra_head}</head>"
+            f"<body><div class='nav'><a href='/'>首頁</a></div><h1>{title}</h1>"
+            f"<div class='info'>2024-03-05 10:00 來源：別名網</div><div class='content'>{body}{bar}</div></body></html>")
+
+
+def test_an_alias_whose_canonical_page_fails_is_read_where_it_is(tmp_path):
+    # A dynamic URL names a canonical page that answers 404: its article is read at the dynamic URL, not lost.
+    site = tmp_path / "site" / "www.alias.test"
+    (site / "a").mkdir(parents=True)
+    rows = "".join(f'<li><a href="{href}">{title}</a><span>2024-03-0{n}</span></li>'
+                   for n, (href, title) in enumerate([("/a/1.html", "城南新建兩座公園"),
+                                                      ("/view.php?aid=2", "東風路段暫停供電"),
+                                                      ("/a/3.html", "端午節公交延時運營")], 1))
+    (site / "index.html").write_text(f"<html><head><meta charset='utf-8'><title>新聞_別名網</title></head>"
+                                     f"<body><ul class='list'>{rows}</ul></body></html>", encoding="utf-8")
+    (site / "a" / "1.html").write_text(_article_html("城南新建兩座公園", ["城南新建的兩座公園今天開放。"]),
+                                       encoding="utf-8")
+    (site / "view.php@aid=2").write_text(_article_html(
+        "東風路段暫停供電", ["因線路檢修,東風路部分路段明天暫停供電。", "請沿線居民提前做好準備。"],
+        extra_head='<link rel="canonical" href="/a/2.html">'), encoding="utf-8")
+    (site / "a" / "3.html").write_text(_article_html("端午節公交延時運營", ["端午節期間城區公交延長運營一小時。"]),
+                                       encoding="utf-8")
+    server = ReplicaServer(tmp_path / "site", "www.alias.test")
+    base = server.start()
+    try:
+        run = crawl_with_stats(tmp_path, "-a", f"start_url={base}/", "-s", "STATE_FILE=")
+    finally:
+        server.stop()
+    records = {r["url"][len(base):]: r for r in run.records}
+    assert sorted(records) == ["/a/1.html", "/a/3.html", "/view.php?aid=2"]
+    alias = records["/view.php?aid=2"]
+    assert alias["complete"] and alias["text"] == "因線路檢修,東風路部分路段明天暫停供電。\n請沿線居民提前做好準備。"
+    assert run.stats["pages/canonical_failed"] == 1

@@ -179,7 +179,7 @@ class HometownSpider(scrapy.Spider):
             # The surprises, for the run summary to show (counts are in the stats).
             self.crawler.signals.send_catch_log(page_classified, url=page.url, kind=page.kind, role=trail.role)
         if page.kind == ARTICLE:
-            yield from self._article_page(page, trail)
+            yield from self._article_page(page, trail, response.meta.get("canonical_failed", False))
         else:
             if page.kind == LISTING:
                 yield from self._follow_listing(page, response.meta.get("listing_chain"))
@@ -231,10 +231,9 @@ class HometownSpider(scrapy.Spider):
             request.meta["listed"] = (title, rank)
             yield request
 
-    def _article_page(self, page: ParsedPage, trail: Trail) -> Iterator[Any]:
-        for name, n in page.cut.items():
-            self.crawler.stats.inc_value(f"body/cut/{name}", n)
-        url = article_key(page.url, page.canonical, page.bar, trail, self.allowed_domains)
+    def _article_page(self, page: ParsedPage, trail: Trail, canonical_failed: bool = False) -> Iterator[Any]:
+        url = page.url if canonical_failed else article_key(page.url, page.canonical, page.bar, trail,
+                                                              self.allowed_domains)
         if url != page.url:
             self.crawler.stats.inc_value("pages/alias")
             if self._already_asked(url):
@@ -244,8 +243,13 @@ class HometownSpider(scrapy.Spider):
                 return
             # The canonical page is fetched as itself, and its article walked from it, in every mode: the
             # record is the same whichever URL the crawl reached first, and a mirror holds the canonical pages.
-            yield self._request(url, trail).replace(dont_filter=True)
+            # Should it fail, the article is read here after all (page_failed).
+            request = self._request(url, trail).replace(dont_filter=True)
+            request.meta["alias_of"] = page.url
+            yield request
             return
+        for name, n in page.cut.items():
+            self.crawler.stats.inc_value(f"body/cut/{name}", n)
         yield from self._step(walk_page(url, page.bar, trail, self.max_article_pages), page)
 
     def _already_asked(self, url: str) -> bool:
@@ -295,6 +299,15 @@ class HometownSpider(scrapy.Spider):
             # Failed somewhere along a redirect: the page is the one that was linked.
             request = request.replace(url=request.meta["redirect_urls"][0])
         trail = request.cb_kwargs.get("trail", START)
+        alias = request.meta.get("alias_of")
+        if alias and not failure.check(StoppedBeforeFetch):
+            # An alias's canonical page could not be had: its article is read at the alias, not lost.
+            self.crawler.stats.inc_value("pages/canonical_failed")
+            self.logger.warning("Canonical page %s failed (%s): its article is read at %s", request.url, reason, alias)
+            retry = self._request(alias, trail).replace(dont_filter=True)
+            retry.meta["canonical_failed"] = True
+            yield retry
+            return
         if failure.check(StoppedBeforeFetch):
             if trail.role != ARTICLE_PAGE and not trail.waiting:
                 return  # no page of it was had (a listing, an article not begun): counted in pages/not_fetched
