@@ -14,19 +14,18 @@ import re
 from collections import defaultdict
 from typing import NamedTuple
 
-from .cleaning import is_boilerplate, strip_disclaimer
-from .markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, normalize, own_texts, select, text_of, under
+from .cleaning import is_boilerplate
+from .markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, select, text_of, under
 
 _PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "blockquote", "pre", "figcaption",
                              "caption", "address"})
 SENTENCE_MARKS = re.compile(r"[，。！？；、,!?;]")
-_SENTENCE_END = re.compile(r"[。！？!?]")
+SENTENCE_END = re.compile(r"[。！？!?]")
 DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _BYLINE_WORDS = re.compile("作者|來源|来源|記者|记者|編輯|编辑|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员")
 _LABELS = ("責任編輯|责任编辑|作者|來源|来源|記者|记者|編輯|编辑|發布時間|发布时间|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员"
            "|攝影|摄影|校對|校对|審核|审核|出處|出处|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号|字體|字体|供稿|撰稿|主編|主编|簽發|签发"
            "|本報訊|本报讯|本報|本报|本台|本網|本网|文|圖|图")
-# A byline's parts: a label with its value after a colon, a label with a name after it, times, separators.
 # A byline's field: a label with its value after a colon, or a label with a name after it.
 _BYLINE_FIELD = re.compile(
     f"(?:{_LABELS})\\s*[:：/|｜]\\s*[^\\s|｜/丨，,;；]{{0,25}}|(?:{_LABELS})\\s*[\\u3400-\\u9fff·]{{0,4}}(?=\\s|$|[)）】\\]|｜/])"
@@ -37,27 +36,6 @@ _BYLINE_PARTS = re.compile(
 )
 _BYLINE_SPACE = re.compile(r"\s+")
 _BYLINE_REST = 8  # characters a byline may hold besides its parts (a source's name: 新華網, 人民日报)
-# Notices after an article: rights, reprints, disclaimers, the editor's mark.
-NOTICE = re.compile(
-    r"^\W{0,2}(?:免責聲明|免责声明|聲明|声明|版權|版权|轉載|转载|本文(?:來源|来源|來自|来自|系|為|为|僅|仅)|本作品|原標題|原标题"
-    r"|責任編輯|责任编辑|責編|责编|糾錯|纠错|Copyright|©|All rights reserved)",
-    re.IGNORECASE,
-)
-# Words of a notice wherever they stand in it: two of them make a line a notice (本網站所有內容…版權歸…侵權…).
-_RIGHTS = re.compile("版權|版权|侵權|侵权|轉載|转载|免責|免责|不代表|僅代表|仅代表|原作者|著作權|著作权|授權|授权")
-_NOTICE_MAX_CHARS = 200
-_TOOL_MAX_CHARS = 30  # a line of page tools (举报, 图集+1, 关注) is this short, and no sentence
-_SENTENCE_MARK = re.compile(r"[，。！？；,!?;]")
-# An author's or the end's mark in brackets, alone on the body's last line: （完）, （羅森）, (END), (bsc).
-_CREDIT = re.compile(r"[（(【\[][^（()）【】\[\]]{1,12}[）)】\]]")
-_SOURCED = re.compile("來源|来源|稿源|出處|出处|編輯|编辑|發布|發佈|发布|時間|时间|日期|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号")
-# Where the page is: 当前位置：首页 > 新闻 > 正文, or its steps one a line (首页>, 新闻中心>).
-BREADCRUMB = re.compile(
-    r"(?:(?:當前位置|当前位置|您的位置|您現在的位置|您现在的位置|所在位置|位置)\s*[:：].{0,60}"
-    r"|(?:[^\s>»›＞→，。！？,.!?；;]{1,12}\s*[>»›＞→]\s*)+(?:[^\s>»›＞→，。！？,.!?；;]{1,12})?"
-    r"|\s*[>»›＞→]\s*[^\s>»›＞→，。！？,.!?；;]{1,12})"
-)
-_BOX_HEADING = 20  # characters of heading a box may hold beside its list
 _AROUND_MAIN = 1.5  # a content selector's match around the main block holds at most this much of its prose
 _SIBLING_SHARE = 0.3  # a sibling block with this share of the best block's prose is part of the body too
 _REPEAT_SHARE = 0.1  # a block like the best one, with this share of its prose, repeats it (posts of an index)
@@ -150,7 +128,7 @@ class Prose:
     def first_sentence(self, block):
         """The element owning the first text under ``block`` that reads as a sentence of prose."""
         for t in self.within([block]):
-            if _SENTENCE_END.search(t.text) or len(t.text) >= 80:
+            if SENTENCE_END.search(t.text) or len(t.text) >= 80:
                 return t.owner
         return None
 
@@ -183,7 +161,7 @@ def is_byline(text: str) -> bool:
     """
     if len(text) > _BYLINE_MAX_CHARS or not (DATE.search(text) or _BYLINE_WORDS.search(text)):
         return False
-    if _SENTENCE_END.search(text):
+    if SENTENCE_END.search(text):
         return False
     undated = DATE.sub(" ", text)
     if undated == text and not _BYLINE_FIELD.search(text):
@@ -232,92 +210,6 @@ def _holds_main(el, main, main_chars: int, prose: Prose) -> bool:
     if el in main.iterancestors():
         return _chars(prose, [el]) <= _AROUND_MAIN * main_chars
     return main in el.iterancestors() and 2 * _chars(prose, [el]) >= main_chars
-
-
-def boxes(elements, blocks: list) -> set:
-    """``elements`` (lists and menus inside the body) widened to the boxes holding them with no more than
-    a heading beside them (``热图推荐`` over its list): what the body leaves out."""
-    stop = {*blocks, *(a for b in blocks for a in b.iterancestors())}
-    out = set()
-    for el in elements:
-        while (parent := el.getparent()) is not None and parent not in stop:
-            inside = under([el])
-            rest = "".join(text for owner, text in own_texts(parent) if owner not in inside)
-            if len(normalize(rest)) > _BOX_HEADING or _SENTENCE_END.search(rest):
-                break
-            el = parent
-        out.add(el)
-    return out
-
-
-def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True) -> tuple[list[str], dict[str, int]]:
-    """The body's lines without the bylines and notices at its start and end, and how many of each went.
-
-    Only whole lines go, and only from the edges: a byline (see ``is_byline``)
-    with a date or a source, a notice (rights, reprints, the editor's mark), a
-    breadcrumb at the start, a credit in brackets (``（完）``, ``（羅森）``) at
-    the end, and the short lines of page tools (``举报``, ``图集+1``) beyond
-    them. A short line with no such line beyond it stays (a signature, a
-    caption), and so does a page of nothing else. The site's source line and
-    disclaimer stay for cleaning, which counts them. ``start``/``end`` False:
-    that edge is a page break inside the article (the text goes on across it,
-    maybe in mid-sentence), and nothing is cut there.
-    """
-    def what(line: str, start: bool) -> str | None:
-        if not strip_disclaimer(line).strip():
-            return ""  # the site's source line or disclaimer: cleaning's, it stays and the edge goes on past it
-        if is_boilerplate(line):
-            return "notice"  # a copyright line
-        if is_byline(line) and (DATE.search(line) or _SOURCED.search(line)):
-            return "byline"  # dated or sourced: a bare 作者/… line heads a story of a compilation, and stays
-        if len(line) <= _NOTICE_MAX_CHARS and (NOTICE.match(line) or len(set(_RIGHTS.findall(line))) >= 2):
-            return "notice"
-        if start and BREADCRUMB.fullmatch(line):
-            return "breadcrumb"
-        if not start and _CREDIT.fullmatch(line):
-            return "credit"
-        if len(line) <= _TOOL_MAX_CHARS and not _SENTENCE_MARK.search(line):
-            return "tools"  # goes only with a line of the kinds above, nearer the text
-        return None
-
-    starts: list[str | None] = []  # the kinds of the lines before the first line of text, and of it (None)
-    for line in paragraphs:
-        starts.append(what(line, True))
-        if starts[-1] is None:
-            break
-    else:
-        return list(paragraphs), {}  # nothing but such lines: a page of them is not emptied
-    ends: list[str | None] = []  # the kinds of the lines after the last line of text, from the end
-    for line in reversed(paragraphs):
-        ends.append(what(line, False))
-        if ends[-1] is None:
-            break
-    ends.reverse()
-    last = len(paragraphs) - len(ends)  # the last line of text
-    # The start loses its lines up to the last one of a kind that goes; the end, from the first one.
-    head = max((i + 1 for i, kind in enumerate(starts) if kind not in (None, "", "tools")), default=0) if start else 0
-    tail = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", "tools")),
-               default=len(paragraphs)) if end else len(paragraphs)
-    cut: dict[str, int] = {}
-    kept = []
-    for i, line in enumerate(paragraphs):
-        kind = starts[i] if i < head else ends[i - last] if i >= tail else None
-        if kind:  # "" (cleaning's) stays wherever it is
-            cut[kind] = cut.get(kind, 0) + 1
-        else:
-            kept.append(line)
-    return kept, cut
- # nothing but such lines: a page of them is not emptied
-    for edge in (0, -1):
-        index = 0 if edge == 0 else len(kept) - 1
-        while 0 <= index < len(kept) and (kind := what(kept[index], edge == 0)) is not None:
-            if kind:
-                cut[kind] = cut.get(kind, 0) + 1
-                del kept[index]
-                index = index if edge == 0 else index - 1
-            else:
-                index += 1 if edge == 0 else -1
-    return kept, cut
 
 
 def find_byline(root, prose: Prose, blocks: list, headline, info_selectors: tuple[str, ...]):

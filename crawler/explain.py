@@ -19,8 +19,8 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.project import get_project_settings
 
 from .cleaning import clean_text
-from .layout import saved_url
 from .kind import suspect
+from .layout import saved_url
 from .links import NAVIGATION
 from .parsing import Extraction, ParsedPage, parse_page
 

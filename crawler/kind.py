@@ -56,6 +56,28 @@ def suspect(kind: str, prose_chars: int) -> bool:
     return kind != ARTICLE and prose_chars >= SUSPECT_PROSE
 
 
+# Lists outside the body are its side boxes when the body is a main text: this much prose, and
+# either what frames an article (metadata, or a headline over a dated byline), or lists that
+# weigh less than the prose (twice as much beside a headline).
+SIDE_BOX_MIN_PROSE = 100
+MIN_POSTS = 3  # posts under linked headings that make a page a blog's index
+SIDE_BOX_PROSE = 400
+
+
+def item_weight(items) -> float:
+    """Characters of item titles; plain titles (no date, no intro) count half."""
+    return sum(len(i.title) * (1 if i.dated or i.intro else 0.5) for i in items)
+
+
+def side_boxes(prose_chars: int, weight: float, metadata: bool, headline: bool, dated: bool) -> bool:
+    """Whether the lists outside the body are side boxes beside a main text (see SIDE_BOX_PROSE)."""
+    if prose_chars < SIDE_BOX_MIN_PROSE:
+        return False
+    if metadata or (headline and dated):
+        return True
+    return weight <= prose_chars * (2 if headline else 1) and (headline or prose_chars >= SIDE_BOX_PROSE)
+
+
 @dataclass(frozen=True)
 class Signal:
     """One thing the page shows, and what it counts toward: + article, - listing, 0 neither."""

@@ -3,12 +3,9 @@
 A pure function of the page's tree. An *item* is a link that is the whole of
 its line (a title, maybe with a date, a label or an intro beside it) and
 either repeats with others of the same shape (a list of two or more) or
-carries a date or a picture of its own. *Navigation* is what sits in the
-page's header, footer, menus and side boxes: found by tag (``nav``,
-``header``, ``footer``, ``aside``), ARIA role, class or id words (``nav``,
-``menu``, ``footer``, ``sidebar``, ``breadcrumb``…) and box headings
-(``熱門``, ``推薦``, ``排行``, ``相關``…). Every link is either an item or
-skipped with a reason, so a crawl can count what it did not follow.
+carries a date or a picture of its own; links in navigation
+(``crawler.navigation``) are none. Every link is either an item or skipped
+with a reason, so a crawl can count what it did not follow.
 """
 
 from __future__ import annotations
@@ -18,34 +15,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lxml import etree
+from .markup import BLOCK_TAGS, SKIP_TAGS, block_of, is_element, normalize, text_of, under
+from .navigation import HEADING_TAGS, nav_roots
 
-from .markup import BLOCK_TAGS, SKIP_TAGS, block_of, is_element, normalize, text_of, tokens, under
-
-NAV_TAGS = frozenset({"nav", "header", "footer", "aside"})
-HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4"})
 ROW_TAGS = frozenset({"li", "tr", "td", "dd", "dt", "article"})
 _DIGIT = re.compile(r"\d")
-# Inside these, <header> and <footer> are the section's own, as ARIA reads them (not banner, not contentinfo).
-SECTIONING = frozenset({"article", "aside", "main", "nav", "section"})
-NAV_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "search"})
-NAV_TOKENS = frozenset({
-    "nav", "navbar", "navigation", "menu", "menus", "mainmenu", "submenu", "header", "hd", "footer", "foot", "ft",
-    "bottom", "copyright", "breadcrumb", "breadcrumbs", "crumb", "crumbs", "position", "location", "sidebar",
-    "side", "aside", "sider", "share", "social", "login", "search", "toolbar", "topbar", "friendlink", "links",
-    "comment", "comments", "ad", "ads", "advert", "banner", "hot", "rank", "ranking", "recommend", "related", "logo",
-})
-# Of these, the words of blocks that hold text but never the article (comments, the page's footer): the
-# main text is looked for outside them.
-NOT_MAIN_TOKENS = frozenset({"footer", "copyright", "comment", "comments", "breadcrumb", "breadcrumbs", "crumb",
-                             "crumbs"})
 # The site's home page: every page links it, as navigation.
 _HOME = re.compile(r"^https?://[^/?#]+(?:/(?:index|default)\.[a-z]+|/)?$", re.IGNORECASE)
-# Headings of side boxes: popular, recommended, rankings, related, partner links.
-NAV_HEADING = re.compile(
-    "熱門|热门|熱點|热点|推薦|推荐|排行|相關|相关|延伸閱讀|延伸阅读|熱讀|热读|猜你喜|點擊榜|点击榜|最熱|最热|熱榜|热榜"
-    "|友情鏈接|友情链接|網站導航|网站导航"
-)
 _FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|svg|ico|pdf|docx?|xlsx?|pptx?|zip|rar|7z|gz|mp3|mp4|avi|wmv|flv|swf|apk|exe)$", re.IGNORECASE)
 DATE = re.compile(
     r"(?:\d{4}\s*[-/年.]\s*)?\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}:\d{2}"
@@ -54,7 +30,6 @@ DATE = re.compile(
 _DECORATION = re.compile(r"[\s\d\W_]+")
 MAX_BESIDE = 8  # characters of other text a title's line may hold and still be an item
 MIN_INTRO = 20  # characters of text in an item's row, besides its links and dates, that make an intro
-MAX_BAR_REST = 20  # characters besides its links that a bar of links inside the main text may hold
 MAIN_LIST_LINKS = 5  # a page's main list has this many links or more, of MAIN_LIST_TITLE characters on average
 MAIN_LIST_TITLE = 6
 MENU_MIN_LINKS = 4  # a menu has this many links or more, each named in at most MENU_MAX_NAME characters
@@ -96,77 +71,6 @@ class PageLinks:
     row_of: dict[str, object] = field(default_factory=dict)  # an item's URL -> the row it was found in
     headed: set[str] = field(default_factory=set)  # items linked from a heading (a post's title on a blog's index)
     nav_roots: set[object] = field(default_factory=set)
-
-
-_NAV_CANDIDATES = etree.XPath("descendant-or-self::*[@class or @id or @role]")
-_ANY_LINK = etree.XPath("boolean(descendant::a)")
-
-
-def nav_roots(body, texts: list[tuple[object, str]], main=(), main_list=None) -> set[object]:
-    """The outermost elements that are navigation: by tag, role, class or id words, or a side box's heading.
-
-    ``texts`` are the page's (owner, text) pairs, from ``markup.own_texts``.
-    ``main``: the blocks of the page's main text. They, what holds them and
-    what they hold are never navigation by a word (a theme's ``post_header``
-    or ``main-banner`` around the article), and in them only a bar of links
-    is (``分享到: 微博``); what holds them is not by its tag either. Nor is the page's main list (``main_list``, its container) by a
-    word: a ``热点`` heading or a ``hotnews`` class over a site's news list.
-    """
-    holders = {a for block in main for a in (block, *block.iterancestors())}
-    inside = under(main)
-    kept = set(holders)
-    if main_list is not None:
-        kept |= {main_list, *main_list.iterancestors()} | under([main_list])
-    roots: set[object] = {el for el in body.iter(*NAV_TAGS) if el not in holders and not _section_part(el)}
-    for el in _NAV_CANDIDATES(body):
-        if el in holders:
-            continue
-        words = tokens(el)
-        if NOT_MAIN_TOKENS.intersection(words):
-            roots.add(el)  # comments are never the text, wherever they are
-        elif el in kept or (el in inside and not _only_links(el)):
-            continue
-        elif (el.get("role") or "").lower() in NAV_ROLES or NAV_TOKENS.intersection(words):
-            roots.add(el)
-    for owner, text in texts:
-        if len(text) <= 40 and not text.isspace() and NAV_HEADING.search(text) and len(words := normalize(text)) <= 12:
-            box = _headed_box(owner, words)
-            if box is not None and box not in kept and box not in inside:
-                roots.add(box)
-    return {r for r in roots if not any(a in roots for a in r.iterancestors())}
-
-
-def not_main(body) -> set[object]:
-    """The blocks the main text is never in: comments and the page's footer, by tag or words."""
-    found = {el for el in body.iter("footer") if not _section_part(el)}
-    found.update(el for el in _NAV_CANDIDATES(body) if NOT_MAIN_TOKENS.intersection(tokens(el)))
-    return found
-
-
-def _only_links(el) -> bool:
-    """A bar of links: links, and beside them at most a short label (``分享到:``), no sentence."""
-    link_chars = sum(len(text_of(a)) for a in el.iter("a"))
-    rest = len(text_of(el)) - link_chars
-    return link_chars > 0 and rest <= MAX_BAR_REST
-
-
-def _section_part(el) -> bool:
-    """A <header> or <footer> of an article or section (a post's title and meta), not of the page."""
-    return el.tag in ("header", "footer") and any(a.tag in SECTIONING for a in el.iterancestors())
-
-
-def _headed_box(heading, words: str):
-    """The box a side-box heading (熱門, 推薦…) names: its nearest ancestor holding links, if links dominate it."""
-    if heading.tag in SKIP_TAGS or heading.tag == "a" or _ANY_LINK(heading):
-        return None
-    box = heading.getparent()
-    while box is not None and box.tag not in ("body", "html") and not _ANY_LINK(box):
-        box = box.getparent()
-    if box is None or box.tag in ("body", "html"):
-        return None
-    link_chars = sum(len(text_of(a)) for a in box.iter("a"))
-    other_chars = len(text_of(box)) - link_chars - len(words)
-    return box if link_chars >= other_chars else None
 
 
 def _block_lines(block) -> tuple[list[str], dict[object, int]]:

@@ -15,38 +15,39 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scrapy.http import TextResponse, XmlResponse
-from scrapy.utils.response import get_base_url
 from lxml import etree
-from w3lib.encoding import html_body_declared_encoding
+from scrapy.http import TextResponse
+from scrapy.utils.response import get_base_url
 
-from .body import DATE, Prose, boxes, find_body, find_byline, trim_edges
+from .body import DATE, Prose, find_body, find_byline
+from .cuts import boxes, trim_edges
+from .decoding import not_a_page, redecoded
 from .items import PageContent
-from .kind import ARTICLE, LISTING, OTHER, Evidence, Signal, decide, home_page, says_article
-from .links import Item, analyse_links, not_main
+from .kind import (
+    ARTICLE,
+    LISTING,
+    MIN_POSTS,
+    OTHER,
+    Evidence,
+    Signal,
+    decide,
+    home_page,
+    item_weight,
+    says_article,
+    side_boxes,
+)
+from .links import Item, analyse_links
 from .markup import lines, own_texts, select, text_of, under, visible_tree
+from .navigation import not_main
 from .pagebar import PageBar, find_bar
 from .site import absolute_url
-from .title import headline_text, own_part, plain
 from .title import headline as find_headline
+from .title import headline_text, own_part, plain
 
-__all__ = ["ARTICLE", "LISTING", "OTHER", "Extraction", "ParsedPage", "parse_page", "redecoded"]
+__all__ = ["ARTICLE", "LISTING", "OTHER", "Extraction", "ParsedPage", "not_a_page", "parse_page", "redecoded"]
 
 _AUTHOR = re.compile(r"作\s*者\s*[:：/]\s*([^\s|:：]+)")
 _ITEMTYPES = etree.XPath("//@itemtype")
-# An XML document's first element, past its declaration, comments and doctype: rss, feed, urlset…
-_XML_ROOT = re.compile(
-    rb"^\s*(?:<\?xml[^>]*>\s*(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*|<\?[^>]*>\s*)*<(?!html\b)[a-zA-Z]"
-    rb"|(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF|urlset|sitemapindex)\b)",
-    re.DOTALL | re.IGNORECASE,
-)
-_XHTML = re.compile(rb"<html\b", re.IGNORECASE)
-# Lists outside the body are its side boxes when the body is a main text: this much prose, and
-# either what frames an article (metadata, or a headline over a dated byline), or lists that
-# weigh less than the prose (twice as much beside a headline).
-SIDE_BOX_MIN_PROSE = 100
-MIN_POSTS = 3  # posts under linked headings that make a page a blog's index
-SIDE_BOX_PROSE = 400
 
 
 @dataclass(frozen=True)
@@ -99,45 +100,6 @@ class ParsedPage:
     prose_chars: int = 0  # characters of prose in the body (bylines and lists aside), whatever the kind
     all_links: list[str] = field(default_factory=list)  # every link, with FOLLOW_ALL_LINKS
     requisites: list[str] = field(default_factory=list)  # images and stylesheets, with MIRROR_REQUISITES
-
-
-def redecoded(response: TextResponse) -> TextResponse:
-    """The response decoded as it was written when its declared charset garbles it.
-
-    Scrapy trusts the Content-Type header first, then the <meta> charset. A page
-    whose bytes are UTF-8 under a GB or Big5 declaration (common on Chinese
-    sites moved to UTF-8) reads as UTF-8: non-ASCII text in another encoding is
-    next to never valid UTF-8. A server that says UTF-8 for a page written in
-    GBK gives U+FFFD where every character should be: then the <meta> charset.
-    """
-    if not _is_utf8(response.encoding) and not response.body.isascii():
-        try:
-            response.body.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            return response.replace(encoding="utf-8")
-    if "\ufffd" not in response.text:
-        return response
-    declared = html_body_declared_encoding(response.body)
-    if not declared or declared == response.encoding:
-        return response
-    try:
-        response.body.decode(declared)
-    except (UnicodeDecodeError, LookupError):
-        return response
-    return response.replace(encoding=declared)
-
-
-def not_a_page(response: TextResponse) -> bool:
-    """Whether a response is XML that is no web page: a feed (RSS, Atom), a sitemap, any XML but XHTML."""
-    if isinstance(response, XmlResponse):
-        return not _XHTML.search(response.body[:2048])
-    return bool(_XML_ROOT.match(response.body[:2048]))
-
-
-def _is_utf8(encoding: str) -> bool:
-    return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
 
 
 def _absolute(join: Callable[[str], str | None], hrefs: list[str]) -> list[str]:
@@ -217,21 +179,6 @@ def _ld_types(script: str) -> set[str]:
     return types
 
 
-def _item_weight(items: list[Item]) -> float:
-    """Characters of item titles; plain titles (no date, no intro) count half."""
-    return sum(len(i.title) * (1 if i.dated or i.intro else 0.5) for i in items)
-
-
-def _side_boxes(prose_chars: int, weight: float, metadata: bool, headline: bool, dated: bool) -> bool:
-    """Whether the lists outside the body are side boxes beside a main text (see SIDE_BOX_PROSE).
-    Never on the site's home page: its lists are its own, whatever its metadata says."""
-    if prose_chars < SIDE_BOX_MIN_PROSE:
-        return False
-    if metadata or (headline and dated):
-        return True
-    return weight <= prose_chars * (2 if headline else 1) and (headline or prose_chars >= SIDE_BOX_PROSE)
-
-
 def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     """Turn one response into page fields, and decide what kind of page it is."""
     response = redecoded(response)
@@ -268,8 +215,10 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     # (unless the metadata says this is one article, with a stream of teasers beside it).
     metadata = says_article(head.og_type, head.ld_types)
     posts = 1 + prose.repeats(best[0]) if best and len(links.headed) >= MIN_POSTS and not metadata else 0
-    side = beside if posts < MIN_POSTS and not home_page(response.url) and _side_boxes(
-        prose_chars, _item_weight(beside), metadata, headline is not None,
+    # Side boxes, never on a blog's index nor on the site's home page (its lists are its own, whatever its
+    # metadata says).
+    side = beside if posts < MIN_POSTS and not home_page(response.url) and side_boxes(
+        prose_chars, item_weight(beside), metadata, headline is not None,
         bool(DATE.search(info))) else []
     counted = [i for i in links.items if i not in side] if side else links.items
     evidence = Evidence(
@@ -292,7 +241,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
         side_items=len(side),
         posts=posts if posts >= MIN_POSTS else 0,
         dated_items=sum(i.dated for i in counted),
-        item_chars=_item_weight(counted),
+        item_chars=item_weight(counted),
         content_selector=selector,
     )
     kind, signals = decide(evidence, extraction.article_url_pattern, extraction.listing_url_pattern)

@@ -16,9 +16,9 @@ from twisted.python.failure import Failure
 from ..frontier import SharedScheduler
 from ..incremental import UNCHANGED_FLAG, Chain, ListingWalk
 from ..items import PageItem
+from ..kind import suspect
 from ..parsing import ARTICLE, LISTING, OTHER, Extraction, ParsedPage, not_a_page, parse_page
 from ..shared import join_job, shared_settings
-from ..kind import suspect
 from ..signals import page_classified, page_suspect
 from ..site import site_domain
 from ..stopping import StoppedBeforeFetch
