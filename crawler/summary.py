@@ -161,25 +161,25 @@ class RunSummary:
             warnings.append(
                 f"WARNING: {listings} listing pages were fetched but not one article page: the listings link to "
                 "nothing that reads as an article. The site's markup may have changed; see what the crawler makes "
-                "of a listing and of an article with `python -m crawler.explain URL`."
+                "of a listing and of an article with `scrapy explain URL`."
             )
         if fetched >= 4 and get("pages/other", 0) >= MOSTLY_OTHER * fetched:
             warnings.append(
                 f"WARNING: {get('pages/other', 0)} of {fetched} pages read as neither article nor listing. "
-                "The site's markup may have changed; check one with `python -m crawler.explain URL`."
+                "The site's markup may have changed; check one with `scrapy explain URL`."
             )
         if get("pages/suspect", 0):
             warnings.append(
                 f"WARNING: {get('pages/suspect', 0)} pages with {SUSPECT_PROSE} or more characters of prose were not "
                 f"read as articles, and may be articles lost: {'; '.join(self.suspect_pages)}. See why with "
-                "`python -m crawler.explain URL`."
+                "`scrapy explain URL`."
             )
         warnings += self._drift_warnings()
         not_articles = get("summary/items_not_articles", 0)
         if not_articles and not_articles >= MOSTLY_OTHER * get("links/items", 0):
             warnings.append(
                 f"WARNING: {not_articles} of {get('links/items', 0)} links taken from listings as articles were "
-                "not article pages. Set ARTICLE_LINK_SELECTOR, or check with `python -m crawler.explain URL`."
+                "not article pages. Set ARTICLE_LINK_SELECTOR, or check with `scrapy explain URL`."
             )
         return warnings
 

@@ -183,6 +183,17 @@ def test_explain_an_article_page():
     assert "連日來,陽東區組織黨員幹部開啟“六課堂六進”學習模式。" in out.split("first lines cleaned:")[1]
 
 
+def test_scrapy_explain_is_the_same_command_beside_scrapy_parse():
+    page = str(PORTAL / PORTAL_HOST / "show-2-104-1.html")
+    scrapy = subprocess.run([sys.executable, "-m", "scrapy", "explain", page], cwd=ROOT, capture_output=True,
+                            text=True, check=True, timeout=60).stdout
+    assert scrapy == explain(page)
+    assert "kind: article" in scrapy
+    missing = subprocess.run([sys.executable, "-m", "scrapy", "explain", "no-such-page.html"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60, check=False)
+    assert missing.returncode == 1 and "Cannot read no-such-page.html" in missing.stderr
+
+
 def test_explain_a_listing():
     out = explain(str(PORTAL / PORTAL_HOST / "index.html"))
     assert "kind: listing" in out

@@ -172,7 +172,7 @@ class HometownSpider(scrapy.Spider):
         if suspect(page.kind, page.prose_chars):
             stats.inc_value("pages/suspect")
             self.logger.warning("Suspect: %s reads as %s with %d characters of prose; see why with "
-                                "python -m crawler.explain %s", page.url, page.kind, page.prose_chars, page.url)
+                                "scrapy explain %s", page.url, page.kind, page.prose_chars, page.url)
             self.crawler.signals.send_catch_log(page_suspect, url=page.url, kind=page.kind,
                                                 prose_chars=page.prose_chars)
         if page.kind == OTHER or (trail.role == ITEM and page.kind != ARTICLE):
