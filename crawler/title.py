@@ -17,9 +17,10 @@ HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _READING = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\)")
 # What joins a <title>'s parts: the page's own name, its category, the site's name.
 # "_" not inside a word (``utf8_header``); a bare "-" only before a short Chinese last part (``標題-新華網``),
-# not inside a title (``COVID-19``).
+# not inside a title (``COVID-19``); a single "—", never the Chinese dash "——" of a headline.
 _TITLE_PARTS = re.compile(
-    r"\s*[|｜–—]\s*|\s+[-_]\s+|\s*(?<![A-Za-z0-9])_\s*|\s*_(?![A-Za-z0-9])\s*|-(?=[\u3400-\u9fff][^-]{0,19}$)"
+    r"\s*(?:[|｜–]|(?<!—)—(?!—))\s*|\s+[-_]\s+|\s*(?<![A-Za-z0-9])_\s*|\s*_(?![A-Za-z0-9])\s*"
+    r"|-(?=[\u3400-\u9fff][^-]{0,19}$)"
 )
 _DASHES = re.compile(r"[-‐‑‒–—―]+")
 _MIN_MATCH = 0.6  # of the page's own title a heading must repeat (or it of the heading) to be the headline

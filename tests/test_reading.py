@@ -163,6 +163,9 @@ def test_the_headline_is_the_heading_that_repeats_the_title_whatever_its_level()
 def test_without_a_headline_the_title_leaves_off_the_category_and_the_site():
     page = parse(f'<div class="c">{BODY}</div>', title="新門診大樓啟用 - 國內 - 縣新聞網")
     assert page.content.title == "新門診大樓啟用"
+    # A headline's own Chinese dash is no separator.
+    page = parse(f'<div class="c">{BODY}</div>', title="新門診大樓啟用——日接診五千人次_縣新聞網")
+    assert page.content.title == "新門診大樓啟用——日接診五千人次"
 
 
 def test_a_main_list_under_a_hot_heading_in_a_hot_container_is_the_page_s_list():
