@@ -24,6 +24,13 @@ NOTICE = re.compile(
 # Words of a notice wherever they stand in it: two of them make a line a notice (本網站所有內容…版權歸…侵權…).
 _RIGHTS = re.compile("版權|版权|侵權|侵权|轉載|转载|免責|免责|不代表|僅代表|仅代表|原作者|著作權|著作权|授權|授权")
 _NOTICE_MAX_CHARS = 200
+# A call to the reader after the article: to a forum, an account, an app, more, or the page's tags.
+_CALL = re.compile(
+    r"\W{0,2}(?:进入|進入|点击|點擊|关注|關注|下载|下載|扫码|掃碼|返回|查看更多|更多精彩|看明星|分享到"
+    r"|(?:Tag|Tags|标签|標籤|关键字|關鍵字|关键词|關鍵詞)\s*[:：])",
+    re.IGNORECASE,
+)
+_SHORT = "short"  # a line's kind: short, no sentence; it goes only with a line that goes beyond it
 _TOOL_MAX_CHARS = 30  # a line of page tools (举报, 图集+1, 关注) is this short, and no sentence
 _SENTENCE_MARK = re.compile(r"[，。！？；,!?;]")
 # An author's or the end's mark in brackets, alone on the body's last line: （完）, （羅森）, (END), (bsc).
@@ -80,8 +87,10 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True) -> t
             return "breadcrumb"
         if not start and _CREDIT.fullmatch(line):
             return "credit"
+        if not start and len(line) <= _TOOL_MAX_CHARS and _CALL.match(line) and not SENTENCE_END.search(line):
+            return "tools"  # a call to the reader after the text (进入…讨论, 关注公众号, Tag:): it goes
         if len(line) <= _TOOL_MAX_CHARS and not _SENTENCE_MARK.search(line):
-            return "tools"  # goes only with a line of the kinds above, nearer the text
+            return _SHORT  # a page tool, a signature, a caption: goes only with a line of the kinds above beyond it
         return None
 
     starts: list[str | None] = []  # the kinds of the lines before the first line of text, and of it (None)
@@ -99,13 +108,14 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True) -> t
     ends.reverse()
     last = len(paragraphs) - len(ends)  # the last line of text
     # The start loses its lines up to the last one of a kind that goes; the end, from the first one.
-    head = max((i + 1 for i, kind in enumerate(starts) if kind not in (None, "", "tools")), default=0) if start else 0
-    tail = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", "tools")),
+    head = max((i + 1 for i, kind in enumerate(starts) if kind not in (None, "", _SHORT)), default=0) if start else 0
+    tail = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", _SHORT)),
                default=len(paragraphs)) if end else len(paragraphs)
     cut: dict[str, int] = {}
     kept = []
     for i, line in enumerate(paragraphs):
         kind = starts[i] if i < head else ends[i - last] if i >= tail else None
+        kind = "tools" if kind == _SHORT else kind
         if kind:  # "" (cleaning's) stays wherever it is
             cut[kind] = cut.get(kind, 0) + 1
         else:

@@ -208,3 +208,11 @@ def test_a_page_break_is_no_edge_of_the_article_nothing_is_cut_beside_it():
                  f'{bar}', title="新門診大樓啟用")
     assert text(page)[-2:] == ["在“陽東發布”、", "2024-06-18 來源：縣融媒體"]
     assert "byline" not in page.cut
+
+
+def test_a_call_to_the_reader_after_the_text_goes_with_the_page_tools_beyond_it():
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>簡盈盈</p><p>進入【縣新聞論壇】討論</p><p>舉報</p></div>',
+                 title="新門診大樓啟用")
+    # The signature before the call stays: only what comes after the text's last line of its own kind goes.
+    assert text(page) == [*PARAGRAPHS, "簡盈盈"]
+    assert page.cut == {"tools": 2}
