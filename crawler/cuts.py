@@ -17,7 +17,8 @@ from .markup import normalize, own_texts, under
 
 # Notices after an article: rights, reprints, disclaimers, the editor's mark.
 NOTICE = re.compile(
-    r"^\W{0,2}(?:免責聲明|免责声明|聲明|声明|版權|版权|轉載|转载|本文(?:來源|来源|來自|来自|系|為|为|僅|仅)|本作品|原標題|原标题"
+    r"^\W{0,2}(?:\w{0,4}(?:聲明|声明)[:：]|免責聲明|免责声明|聲明|声明|版權|版权|轉載|转载"
+    r"|本文(?:來源|来源|來自|来自|系|為|为|僅|仅)|本作品|原標題|原标题"
     r"|責任編輯|责任编辑|責編|责编|糾錯|纠错|Copyright|©|All rights reserved)",
     re.IGNORECASE,
 )
