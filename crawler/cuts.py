@@ -32,6 +32,9 @@ _CALL = re.compile(
     re.IGNORECASE,
 )
 _SHORT = "short"  # a line's kind: short, no sentence; it goes only with a line that goes beyond it
+_CALL_MAX_CHARS = 40
+# A site's address in a line of text: a promotion of its app or its other pages.
+_DOMAIN = re.compile(r"\b[a-z0-9-]+\.(?:com|cn|net|org|tw|hk)\b", re.IGNORECASE)
 _TOOL_MAX_CHARS = 30  # a line of page tools (举报, 图集+1, 关注) is this short, and no sentence
 _SENTENCE_MARK = re.compile(r"[，。！？；,!?;]")
 # An author's or the end's mark in brackets, alone on the body's last line: （完）, （羅森）, (END), (bsc).
@@ -88,8 +91,9 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True) -> t
             return "breadcrumb"
         if not start and _CREDIT.fullmatch(line):
             return "credit"
-        if not start and len(line) <= _TOOL_MAX_CHARS and _CALL.match(line) and not SENTENCE_END.search(line):
-            return "tools"  # a call to the reader after the text (进入…讨论, 关注公众号, Tag:): it goes
+        if len(line) <= _CALL_MAX_CHARS and not SENTENCE_END.search(line) and (
+                _CALL.match(line) or (not start and _DOMAIN.search(line))):
+            return "tools"  # a call to the reader (关注, 进入…讨论, Tag:, …上手机新浪网 ent.sina.cn): it goes
         if len(line) <= _TOOL_MAX_CHARS and not _SENTENCE_MARK.search(line):
             return _SHORT  # a page tool, a signature, a caption: goes only with a line of the kinds above beyond it
         return None

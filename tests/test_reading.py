@@ -216,3 +216,7 @@ def test_a_call_to_the_reader_after_the_text_goes_with_the_page_tools_beyond_it(
     # The signature before the call stays: only what comes after the text's last line of its own kind goes.
     assert text(page) == [*PARAGRAPHS, "簡盈盈"]
     assert page.cut == {"tools": 2}
+    # A follow button before the text, and an app's promotion naming the site's address after it.
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>關注</p>{BODY}<p>看更多本地新聞,上手機縣新聞網 m.xian-news.cn</p></div>',
+                 title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS and page.cut == {"tools": 2}
