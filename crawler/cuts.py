@@ -14,6 +14,7 @@ import re
 from .body import DATE, SENTENCE_END, is_byline
 from .cleaning import is_boilerplate, strip_disclaimer
 from .markup import normalize, own_texts, under
+from .navigation import NAV_HEADING
 
 # Notices after an article: rights, reprints, disclaimers, the editor's mark.
 NOTICE = re.compile(
@@ -27,7 +28,7 @@ _RIGHTS = re.compile("版權|版权|侵權|侵权|轉載|转载|免責|免责|�
 _NOTICE_MAX_CHARS = 200
 # A call to the reader after the article: to a forum, an account, an app, more, or the page's tags.
 _CALL = re.compile(
-    r"\W{0,2}(?:进入|進入|点击|點擊|关注|關注|下载|下載|扫码|掃碼|返回|查看更多|更多精彩|看明星|分享到"
+    r"\W{0,2}(?:进入|進入|点击|點擊|关注|關注|下载|下載|扫码|掃碼|返回|查看更多|更多精彩|看明星|分享到|转播到|轉播到"
     r"|(?:Tag|Tags|标签|標籤|关键字|關鍵字|关键词|關鍵詞)\s*[:：])",
     re.IGNORECASE,
 )
@@ -91,6 +92,8 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True) -> t
             return "breadcrumb"
         if not start and _CREDIT.fullmatch(line):
             return "credit"
+        if not start and len(line) <= _BOX_HEADING and NAV_HEADING.search(line) and not _SENTENCE_MARK.search(line):
+            return "navigation"  # a side box's heading left after the text (重点推荐), its links gone
         if len(line) <= _CALL_MAX_CHARS and not SENTENCE_END.search(line) and (
                 _CALL.match(line) or (not start and _DOMAIN.search(line))):
             return "tools"  # a call to the reader (关注, 进入…讨论, Tag:, …上手机新浪网 ent.sina.cn): it goes

@@ -220,3 +220,6 @@ def test_a_call_to_the_reader_after_the_text_goes_with_the_page_tools_beyond_it(
     page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>關注</p>{BODY}<p>看更多本地新聞,上手機縣新聞網 m.xian-news.cn</p></div>',
                  title="新門診大樓啟用")
     assert text(page) == PARAGRAPHS and page.cut == {"tools": 2}
+    # A side box's heading whose links went, left after the text.
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<h3>重點推薦</h3></div>', title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS and page.cut == {"navigation": 1}
