@@ -169,7 +169,7 @@ def analyse_links(
     if selected is None:
         _list_items(groups, titles, report, found)
     # A picture's item takes its title from a caption linking the same article.
-    captions = {url: _title(anchor) for anchor, url in reversed(candidates) if text_of(anchor)}
+    captions = {url: _title(anchor) for anchor, url in reversed(candidates) if titles[anchor]}
     report.items = [item if item.title else Item(item.url, captions.get(item.url, ""), item.dated, item.intro, item.date)
                     for item in found.values()]
     # Each link once, with the first reason it was skipped for.

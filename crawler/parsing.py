@@ -220,7 +220,8 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     side = beside if posts < MIN_POSTS and not home_page(response.url) and side_boxes(
         prose_chars, item_weight(beside), metadata, headline is not None,
         bool(DATE.search(info))) else []
-    counted = [i for i in links.items if i not in side] if side else links.items
+    side_boxed = set(side)
+    counted = [i for i in links.items if i not in side_boxed]
     evidence = Evidence(
         url=response.url,
         title=plain(title),
