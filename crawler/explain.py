@@ -2,7 +2,7 @@
 
 import sys
 
-from .commands.explain import main
+from crawler.commands.explain import main
 
 if __name__ == "__main__":
     sys.exit(main())

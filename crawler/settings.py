@@ -8,6 +8,8 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 # `scrapy crawl` with its arguments checked first and an exit status cron can trust.
 COMMANDS_MODULE = "crawler.commands"
+# With REDIS_URL, the crawl is shared by several processes (crawler.distributed): off without it.
+ADDONS = {"crawler.distributed.addon.SharedCrawl": 0}
 
 # --- Where content is on a page --------------------------------------------
 # CSS selectors tried in order for the article body: the first match that holds
@@ -43,12 +45,12 @@ CHINESE_SCRIPT = "traditional"
 MERGE_STORE = None
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.CleanPipeline": 300,
-    "crawler.mirror.RequisitesPipeline": 350,
-    "crawler.pipelines.MergePagesPipeline": 500,
-    "crawler.pipelines.SameTextPipeline": 550,
-    "crawler.pipelines.ConvertScriptPipeline": 600,
-    "crawler.incremental.IncrementalPipeline": 700,
+    "crawler.pipelines.clean.CleanPipeline": 300,
+    "crawler.pipelines.requisites.RequisitesPipeline": 350,
+    "crawler.pipelines.merge.MergePagesPipeline": 500,
+    "crawler.pipelines.same_text.SameTextPipeline": 550,
+    "crawler.pipelines.script.ConvertScriptPipeline": 600,
+    "crawler.pipelines.incremental.IncrementalPipeline": 700,
 }
 
 # Outputs of one response (a page item and the links to follow, about a dozen)
@@ -63,21 +65,21 @@ CONCURRENT_ITEMS = 16
 REPLAY_SOURCE = None
 DOWNLOADER_MIDDLEWARES = {
     # First: once the crawl is stopped (without JOBDIR), no request goes on.
-    "crawler.stopping.DrainMiddleware": 40,
+    "crawler.downloadermiddlewares.drain.DrainMiddleware": 40,
     # Before everything that could send a request out (robots.txt, retries, cache).
-    "crawler.replay.ReplayMiddleware": 50,
+    "crawler.downloadermiddlewares.replay.ReplayMiddleware": 50,
     # After robots.txt (100), which it reads for Crawl-delay: the host's turn, the last wait before the slot.
-    "crawler.pacing.HostPacing": 110,
+    "crawler.downloadermiddlewares.pacing.HostPacing": 110,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.retry.BackoffRetryMiddleware": 550,
+    "crawler.downloadermiddlewares.retry.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "crawler.redirect.SiteRedirectMiddleware": 600,
+    "crawler.downloadermiddlewares.redirect.SiteRedirectMiddleware": 600,
     # After decompression (590) and retries (550): each page once, as meant. The
     # incremental check sits there too: it hashes the page as the server meant it.
-    "crawler.incremental.IncrementalMiddleware": 545,
-    "crawler.mirror.MirrorMiddleware": 540,
+    "crawler.downloadermiddlewares.conditional.IncrementalMiddleware": 545,
+    "crawler.downloadermiddlewares.mirror.MirrorMiddleware": 540,
     # Next to the downloader: every response as received, retries and redirects too.
-    "crawler.mirror.WarcMiddleware": 950,
+    "crawler.downloadermiddlewares.mirror.WarcMiddleware": 950,
 }
 
 # --- Mirroring ---------------------------------------------------------------
@@ -99,12 +101,12 @@ WARC_FILE = None
 DEFAULT_FEED = "output/%(name)s-%(time)s.jsonl"
 FEED_EXPORT_ENCODING = "utf-8"
 # Local files written unbuffered: a record exported is on disk even if the process is killed next.
-FEED_STORAGES = {"": "crawler.feeds.UnbufferedFileFeedStorage", "file": "crawler.feeds.UnbufferedFileFeedStorage"}
+FEED_STORAGES = {"": "crawler.extensions.feeds.UnbufferedFileFeedStorage", "file": "crawler.extensions.feeds.UnbufferedFileFeedStorage"}
 
 # With JOBDIR: Scrapy's LIFO disk queue, safe to reopen after a process killed outright (crawler/queues.py).
 SCHEDULER_DISK_QUEUE = "crawler.queues.KillSafePickleLifoDiskQueue"
 
-# --- Several machines (crawler/shared.py) ------------------------------------------
+# --- Several machines (crawler/distributed/job.py) ------------------------------------------
 # redis://HOST:PORT/DB: one crawl shared by every process given the same URL and
 # CRAWL_JOB (frontier, duplicate filter, merge buffer in Redis). None: one process.
 REDIS_URL = None
@@ -120,6 +122,8 @@ REDIS_LEASE_TIMEOUT = 60
 # articles. Empty: off. Off by default under -a replay. With REDIS_URL the state
 # is in Redis, under the job's name (CRAWL_JOB:state:*), whatever the path.
 STATE_FILE = "output/%(name)s-state.sqlite"
+# Where the state's rows are kept; a shared crawl (REDIS_URL) sets it to Redis.
+STATE_ROWS = "crawler.state.rows.SqliteRows"
 # How a scheduled re-run goes (-a recheck=): "due" walks listings newest first
 # and stops after LISTING_STOP_AFTER pages of known articles, and re-checks a
 # known article (through its first page: a conditional request, or its hash)
@@ -134,10 +138,12 @@ LISTING_STOP_AFTER = 1
 # Also write the articles found unchanged, with status "unchanged" (-a full=1).
 WRITE_UNCHANGED = False
 EXTENSIONS = {
-    "crawler.summary.RunSummary": 500,
+    "crawler.extensions.summary.RunSummary": 500,
+    # What earlier runs saw (STATE_FILE, kept by STATE_ROWS), for the components of an incremental crawl.
+    "crawler.state.rows.ArticleState": 0,
     # Scrapy's CLOSESPIDER_* limits, which without JOBDIR drain the crawl rather than drop it.
     "scrapy.extensions.closespider.CloseSpider": None,
-    "crawler.stopping.DrainingCloseSpider": 0,
+    "crawler.extensions.closespider.DrainingCloseSpider": 0,
 }
 # The progress line (Scrapy's and the article counts) every this many seconds.
 LOGSTATS_INTERVAL = 60.0

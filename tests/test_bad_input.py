@@ -54,7 +54,7 @@ def test_a_replay_of_a_missing_path_sends_nothing_and_says_why_in_one_line(tmp_p
     (("-a", "recheck=sometimes"), "-a recheck=sometimes: must be due, first, all"),
     (("-a", "start_url=www.xiangtianlong.com"), "-a start_url=www.xiangtianlong.com: not an absolute http(s) URL"),
     (("-s", "CHINESE_SCRIPT=cantonese"), "-s CHINESE_SCRIPT=cantonese: must be traditional or simplified"),
-    (("-s", "MERGE_STORE=crawler.merge.Nothing"), "-s MERGE_STORE=crawler.merge.Nothing: cannot be imported"),
+    (("-s", "MERGE_STORE=crawler.merge.stores.Nothing"), "-s MERGE_STORE=crawler.merge.stores.Nothing: cannot be imported"),
     (("-s", "MERGE_STORE=crawler.items.PageItem"), "-s MERGE_STORE=crawler.items.PageItem: not a PageStore class"),
     (("-a", "replay="), "-a replay= is empty"),
 ])
@@ -132,7 +132,7 @@ def test_random_bytes_given_as_a_warc_are_one_error_line(tmp_path):
 def test_a_record_that_cannot_be_decoded_is_a_missing_page(mirrored, tmp_path):
     from scrapy.http import HtmlResponse, Request
 
-    from crawler.storage import WarcStorage
+    from crawler.storage.formats import WarcStorage
 
     # A page saved with a gzip Content-Encoding whose bytes are not gzip.
     warc = tmp_path / "broken.warc.gz"

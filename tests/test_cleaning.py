@@ -1,4 +1,4 @@
-"""crawler.cleaning on the seed page, on the examples of what goes and what stays, and by property."""
+"""crawler.text.cleaning on the seed page, on the examples of what goes and what stays, and by property."""
 
 import re
 import subprocess
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.cleaning import clean_text, strip_disclaimer, strip_pinyin
-from crawler.pagebar import is_page_bar
-from crawler.script import to_simplified
+from crawler.page.pagebar import is_page_bar
+from crawler.text.cleaning import clean_text, strip_disclaimer, strip_pinyin
+from crawler.text.script import to_simplified
 
 from .conftest import ROOT
 
@@ -156,7 +156,7 @@ def test_simplified_recovers_machine_converted_text():
 
 def test_command_line_cleans_a_file(seed_clean):
     out = subprocess.run(
-        [sys.executable, "-m", "crawler.cleaning", str(ROOT / "fixtures" / "seed-page.txt")],
+        [sys.executable, "-m", "crawler.text.cleaning", str(ROOT / "fixtures" / "seed-page.txt")],
         capture_output=True, text=True, check=True, cwd=ROOT,
     ).stdout
     assert out.rstrip("\n") == seed_clean
@@ -164,7 +164,7 @@ def test_command_line_cleans_a_file(seed_clean):
 
 def test_command_line_reads_standard_input():
     out = subprocess.run(
-        [sys.executable, "-m", "crawler.cleaning", "--simplified"],
+        [sys.executable, "-m", "crawler.text.cleaning", "--simplified"],
         input="黨(dǎng)員誌願(yuàn)者\n", capture_output=True, text=True, check=True, cwd=ROOT,
     ).stdout
     assert out == "党员志愿者\n"
@@ -214,7 +214,7 @@ def test_a_page_with_no_text_left_after_cleaning_is_a_failed_page():
     from scrapy.utils.test import get_crawler
 
     from crawler.items import PageContent, PageItem
-    from crawler.pipelines import CleanPipeline
+    from crawler.pipelines.clean import CleanPipeline
 
     crawler = get_crawler()
     crawler.spider = Spider("test")

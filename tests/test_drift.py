@@ -3,8 +3,8 @@
 import re
 import shutil
 
-from crawler.cleaning import clean_text
-from crawler.drift import measure, suspects
+from crawler.text.cleaning import clean_text
+from crawler.text.drift import measure, suspects
 
 from .conftest import FIXTURE_SITE, SITE_HOST, crawl_with_stats
 

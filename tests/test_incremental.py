@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from crawler.layout import url_to_path
+from crawler.storage.layout import url_to_path
 from tools.replica import HOST, Article, generate
 from tools.server import ReplicaServer
 

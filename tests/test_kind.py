@@ -10,8 +10,8 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
 from crawler import settings as project_settings
-from crawler.cleaning import clean_text
-from crawler.parsing import ARTICLE, LISTING, OTHER, Extraction, parse_page
+from crawler.page.parse import ARTICLE, LISTING, OTHER, Extraction, parse_page
+from crawler.text.cleaning import clean_text
 
 EXTRACTION = Extraction.from_settings(Settings(vars(project_settings)))
 SOURCE = "文章來源於:http://www.xiangtianlong.com 家(jiā)鄉網"

@@ -1,7 +1,7 @@
 """The merge step on pages made by hand: order, joins, missing pages, when an article is whole."""
 
 from crawler.items import PageContent, PageItem
-from crawler.merge import MemoryPageStore, build_article, is_whole
+from crawler.merge.stores import MemoryPageStore, build_article, is_whole
 
 U = "http://site.test/a"
 
@@ -75,7 +75,7 @@ def test_same_page_twice_is_kept_once():
 def test_a_page_after_its_article_was_taken_is_late():
     import pytest
 
-    from crawler.merge import LatePage
+    from crawler.merge.stores import LatePage
 
     store = MemoryPageStore()
     assert store.add(page(1, ["一。"], (2,))) is None
@@ -85,7 +85,7 @@ def test_a_page_after_its_article_was_taken_is_late():
 
 
 def test_pages_waiting_on_disk_survive_the_process(tmp_path):
-    from crawler.merge import DiskPageStore
+    from crawler.merge.stores import DiskPageStore
 
     store = DiskPageStore(tmp_path / "merge.sqlite")
     assert store.add(page(1, ["甲。"], (2, 3))) is None

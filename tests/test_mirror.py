@@ -6,8 +6,8 @@ import json
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.layout import MirrorIndex, url_to_path
-from crawler.storage import FolderStorage
+from crawler.storage.formats import FolderStorage
+from crawler.storage.layout import MirrorIndex, url_to_path
 from tools.replica import HOST, generate, seed_lines
 from tools.server import ReplicaServer
 

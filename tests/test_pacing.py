@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from crawler.layout import url_to_path
+from crawler.storage.layout import url_to_path
 from tools.replica import HOST, generate
 from tools.server import ReplicaServer
 

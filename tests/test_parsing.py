@@ -6,7 +6,7 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
 from crawler import settings as project_settings
-from crawler.parsing import ARTICLE, LISTING, OTHER, Extraction, parse_page, redecoded
+from crawler.page.parse import ARTICLE, LISTING, OTHER, Extraction, parse_page, redecoded
 
 from .conftest import FIXTURE_SITE, SITE_HOST, SITE_URL, fixture_response
 

@@ -9,9 +9,9 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
 from crawler import settings as project_settings
-from crawler.cleaning import clean_text
-from crawler.links import NEIGHBOUR
-from crawler.parsing import ARTICLE, LISTING, OTHER, Extraction, parse_page
+from crawler.page.links import NEIGHBOUR
+from crawler.page.parse import ARTICLE, LISTING, OTHER, Extraction, parse_page
+from crawler.text.cleaning import clean_text
 
 EXTRACTION = Extraction.from_settings(Settings(vars(project_settings)))
 PROSE = ("縣人民醫院新門診大樓昨日正式啟用,六層樓共設門診診室一百二十間,日接診能力提高到五千人次。"

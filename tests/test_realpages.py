@@ -13,7 +13,7 @@ import functools
 
 import pytest
 
-from crawler.kind import ARTICLE
+from crawler.page.kind import ARTICLE
 from tools.realpages import DEFAULT_PAGES, body_miss, labelled_pages, links_missed, title_miss
 from tools.realpages import read as read_page
 

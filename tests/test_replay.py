@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.layout import MAX_NAME_BYTES, saved_file, saved_url, url_to_path
-from crawler.storage import FolderStorage
+from crawler.storage.formats import FolderStorage
+from crawler.storage.layout import MAX_NAME_BYTES, saved_file, saved_url, url_to_path
 
 
 @pytest.mark.parametrize(
@@ -123,7 +123,7 @@ def test_distinct_urls_never_share_a_file(paths):
 
 
 def test_urls_a_server_reads_alike_share_a_file_and_no_others_do():
-    # The rule of crawler/layout.py: same host and port, same query, same path as a server reads it.
+    # The rule of crawler/storage/layout.py: same host and port, same query, same path as a server reads it.
     alike = ["http://h.test/a/b", "http://h.test/a%2Fb", "http://h.test/a//b", "http://h.test/a/./b",
              "http://h.test/x/../a/b", "http://H.TEST:80/a/b", "http://h.test/a\\b"]
     assert {url_to_path(u) for u in alike} == {url_to_path("http://h.test/a/b")}
@@ -138,7 +138,7 @@ def test_a_warc_of_2000_pages_is_opened_once_and_gives_back_every_page(tmp_path,
 
     from scrapy.http import HtmlResponse, Request
 
-    from crawler.storage import WarcStorage, open_storage
+    from crawler.storage.formats import WarcStorage, open_storage
 
     path = tmp_path / "crawl.warc.gz"
     writer = WarcStorage(path)

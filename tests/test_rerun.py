@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from crawler.layout import url_to_path
+from crawler.storage.layout import url_to_path
 from tools.replica import HOST, Article, generate, listing_url
 from tools.server import ReplicaServer
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from opencc import OpenCC
 from scrapy.http import HtmlResponse
 
-from crawler.script import _tables, to_simplified
+from crawler.text.script import _tables, to_simplified
 
 from .conftest import ROOT
 

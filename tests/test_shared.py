@@ -18,13 +18,14 @@ from hypothesis import strategies as st
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
-from crawler.frontier import GuardedDupeFilter
+from crawler.distributed.job import RedisLost
+from crawler.distributed.merge_store import RedisPageStore
+from crawler.distributed.scheduler import GuardedDupeFilter
+from crawler.distributed.state_rows import RedisRows
 from crawler.items import PageContent, PageItem
-from crawler.layout import url_to_path
-from crawler.merge import LatePage, is_whole
-from crawler.shared import RedisLost, RedisRows
-from crawler.sharedmerge import RedisPageStore
-from crawler.state import ArticleState, Listed, SqliteRows
+from crawler.merge.stores import LatePage, is_whole
+from crawler.state.rows import ArticleState, Listed, SqliteRows
+from crawler.storage.layout import url_to_path
 from tools.redisserver import RedisServer
 from tools.replica import HOST, Article, generate
 from tools.server import ReplicaServer, free_port
@@ -306,7 +307,7 @@ pages_strategy = st.lists(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(arrivals=pages_strategy)
 def test_the_shared_buffer_takes_an_article_when_the_merge_rule_calls_it_whole(redis_server, arrivals):
-    """The Lua check in Redis and crawler.merge.is_whole agree, page after page, in any order."""
+    """The Lua check in Redis and crawler.merge.stores.is_whole agree, page after page, in any order."""
     store = RedisPageStore(redis_server.client(), "rule", "worker")
     article = f"http://site.test/{time.monotonic_ns()}"
     so_far: dict[int, PageItem] = {}

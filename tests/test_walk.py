@@ -1,7 +1,17 @@
 """The article walk on its own, no crawl running: page numbers, walking back to page 1, loops, the page limit."""
 
-from crawler.pagebar import PageBar
-from crawler.walk import ARTICLE_PAGE, ITEM, LINK, LISTING_PAGE, LostPage, Trail, article_key, walk_failure, walk_page
+from crawler.page.pagebar import PageBar
+from crawler.spiders.walk import (
+    ARTICLE_PAGE,
+    ITEM,
+    LINK,
+    LISTING_PAGE,
+    LostPage,
+    Trail,
+    article_key,
+    walk_failure,
+    walk_page,
+)
 
 A = "http://site.test/a"
 

@@ -31,8 +31,8 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
 from crawler import settings as project_settings
-from crawler.cleaning import clean_text
-from crawler.parsing import ARTICLE, Extraction, ParsedPage, parse_page
+from crawler.page.parse import ARTICLE, Extraction, ParsedPage, parse_page
+from crawler.text.cleaning import clean_text
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "realpages" / "labels.json"

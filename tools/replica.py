@@ -21,7 +21,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.layout import url_to_path
+from crawler.storage.layout import url_to_path
 
 HOST = "www.xiangtianlong.com"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

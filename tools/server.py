@@ -14,7 +14,7 @@ import threading
 from email.utils import formatdate
 from pathlib import Path
 
-from crawler.layout import url_to_path
+from crawler.storage.layout import url_to_path
 
 from .replica import HOST
 

@@ -17,14 +17,12 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from redis.exceptions import RedisError
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.utils.misc import load_object
 
-from ..merge import PageStore
-from ..shared import job_name, join_job
-from ..storage import StorageError, describe_storage
+from crawler.merge.stores import PageStore
+from crawler.storage.formats import StorageError, describe_storage
 
 logger = logging.getLogger(__name__)
 SCRIPTS = ("traditional", "simplified")
@@ -77,8 +75,8 @@ def check_arguments(spargs: dict, settings) -> None:
         except (ImportError, ValueError, NameError, AttributeError) as exc:
             raise ValueError(f"-s MERGE_STORE={store}: cannot be imported ({exc})") from None
         if not (isinstance(store_class, type) and issubclass(store_class, PageStore)):
-            raise ValueError(f"-s MERGE_STORE={store}: not a PageStore class (crawler.merge.MemoryPageStore, "
-                             "crawler.merge.DiskPageStore)")
+            raise ValueError(f"-s MERGE_STORE={store}: not a PageStore class (crawler.merge.stores.MemoryPageStore, "
+                             "crawler.merge.stores.DiskPageStore)")
     for feed in settings.getdict("FEEDS") or ([settings["DEFAULT_FEED"]] if settings.get("DEFAULT_FEED") else []):
         check_writable(str(feed))
     replay = spargs.get("replay", settings.get("REPLAY_SOURCE"))
@@ -105,6 +103,10 @@ def check_arguments(spargs: dict, settings) -> None:
 
 def check_job(settings, joining: bool) -> None:
     """A shared crawl's Redis must answer, and a worker without a start URL needs a job to join."""
+    from redis.exceptions import RedisError  # only a shared crawl imports Redis
+
+    from crawler.distributed.job import job_name, join_job
+
     try:
         start_url = join_job(settings, None)
     except RedisError as exc:

@@ -21,11 +21,11 @@ from scrapy.exceptions import UsageError
 from scrapy.http import HtmlResponse
 from scrapy.utils.project import get_project_settings
 
-from ..cleaning import clean_text
-from ..kind import suspect
-from ..layout import saved_url
-from ..links import NAVIGATION
-from ..parsing import Extraction, ParsedPage, parse_page
+from crawler.page.kind import suspect
+from crawler.page.links import NAVIGATION
+from crawler.page.parse import Extraction, ParsedPage, parse_page
+from crawler.storage.layout import saved_url
+from crawler.text.cleaning import clean_text
 
 LINES = 8
 LINKS = 40

@@ -13,16 +13,14 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from ..frontier import SharedScheduler
-from ..incremental import UNCHANGED_FLAG, Chain, ListingWalk
-from ..items import PageItem
-from ..kind import suspect
-from ..parsing import ARTICLE, LISTING, OTHER, Extraction, ParsedPage, not_a_page, parse_page
-from ..shared import join_job, shared_settings
-from ..signals import page_classified, page_suspect
-from ..site import site_domain
-from ..stopping import StoppedBeforeFetch
-from ..walk import (
+from crawler.downloadermiddlewares.conditional import UNCHANGED_FLAG
+from crawler.downloadermiddlewares.drain import StoppedBeforeFetch
+from crawler.items import PageItem
+from crawler.page.kind import suspect
+from crawler.page.parse import ARTICLE, LISTING, OTHER, Extraction, ParsedPage, not_a_page, parse_page
+from crawler.signals import callback_done, job_joined, page_classified, page_suspect, site_landed
+from crawler.site import site_domain
+from crawler.spiders.walk import (
     ARTICLE_PAGE,
     ITEM,
     LINK,
@@ -35,6 +33,7 @@ from ..walk import (
     walk_failure,
     walk_page,
 )
+from crawler.state.listing_walk import Chain, ListingWalk
 
 DEFAULT_START_URL = "http://www.xiangtianlong.com/"
 ARTICLE_PRIORITY = 2  # above a listing walk's pages (1), new articles (0) and due re-checks (-1)
@@ -48,14 +47,21 @@ REPLAY_SETTINGS = {
 }
 
 
-def acknowledged(callback: Callable) -> Callable:
-    """In a shared crawl (crawler.frontier), a request's lease is acknowledged once its callback's output is through."""
+def reports_output(callback: Callable) -> Callable:
+    """Signal callback_done once a callback's output is all out, with how many items it held (a shared crawl
+    acknowledges the request once they are through the pipelines)."""
 
     @functools.wraps(callback)
     def wrapper(spider: HometownSpider, result: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        output = callback(spider, result, *args, **kwargs)
-        scheduler = spider.crawler.engine.scheduler
-        return scheduler.track(result, output) if isinstance(scheduler, SharedScheduler) else output
+        items = 0
+        try:
+            for thing in callback(spider, result, *args, **kwargs):
+                items += not isinstance(thing, Request)
+                yield thing
+        finally:
+            request = getattr(result, "request", None)  # a response, or the failure an errback is given
+            if request is not None:
+                spider.crawler.signals.send_catch_log(callback_done, request=request, items=items)
 
     return wrapper
 
@@ -68,22 +74,31 @@ class HometownSpider(scrapy.Spider):
     of saved pages or a WARC file to crawl instead of the network; sets
     REPLAY_SOURCE), ``full=1`` (write every article, unchanged ones too; sets
     WRITE_UNCHANGED) and ``recheck=due|first|all`` (how a re-run re-checks what
-    it knows; sets RECHECK). With REDIS_URL the crawl is shared (crawler.shared):
+    it knows; sets RECHECK). With REDIS_URL the crawl is shared (crawler.distributed.job):
     a worker given ``start_url`` seeds the job, one without joins it.
     """
 
     name = "hometown"
 
-    def __init__(self, start_url: str = DEFAULT_START_URL, *args: Any, **kwargs: Any):
+    def __init__(self, start_url: str | None = None, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.start_url = start_url
+        self.given_start_url = start_url  # a shared crawl's worker given none joins the job (signal job_joined)
         self.seeds = True  # the start request is this process's to make (a shared crawl's joiner: not)
+        self._start_at(start_url or DEFAULT_START_URL)
+
+    def _start_at(self, start_url: str) -> None:
         host = urlsplit(start_url).hostname
         if not host:
             raise ValueError(f"start_url must be an absolute http(s) URL, not {start_url!r}")
+        self.start_url = start_url
         # The site: the start URL's host, its www./bare twin (and their subdomains,
         # as Scrapy's offsite filter reads allowed_domains), and where the start URL lands.
         self.allowed_domains = [site_domain(host)]
+
+    def job_joined(self, start_url: str) -> None:
+        """This worker joined a shared crawl's job: the job's site, and its start request is the seeder's."""
+        self._start_at(start_url)
+        self.seeds = False
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -102,27 +117,21 @@ class HometownSpider(scrapy.Spider):
             settings.set("RECHECK", recheck, priority="spider")
         if str(kwargs.pop("full", "")).lower() in ("1", "true", "yes"):
             settings.set("WRITE_UNCHANGED", True, priority="spider")
-        seeds = True
-        if settings.get("REDIS_URL"):
-            shared_settings(settings)
-            seeds = bool(kwargs.get("start_url"))
-            kwargs["start_url"] = join_job(settings, kwargs.get("start_url"))
-            if not kwargs["start_url"]:  # scrapy crawl says so before, in one line
-                raise ValueError("no crawl job to join in REDIS_URL: give -a start_url= to seed it")
         default_feed = settings.get("DEFAULT_FEED")
         if default_feed and not settings.getdict("FEEDS"):
             settings.set("FEEDS", {default_feed: {"format": "jsonlines"}}, priority="spider")
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.seeds = seeds
+        crawler.signals.connect(spider.job_joined, job_joined)
         spider.extraction = Extraction.from_settings(settings)
         spider.max_article_pages = settings.getint("MAX_ARTICLE_PAGES")
-        try:
-            spider.listing_walk = ListingWalk.from_crawler(crawler)
-        except NotConfigured:
-            spider.listing_walk = None  # every listing page and listed article is fetched
+        spider.listing_walk = None
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
+        try:  # here, not in from_crawler: the state is an extension, built after the spider
+            self.listing_walk = ListingWalk.from_crawler(self.crawler)
+        except NotConfigured:
+            self.listing_walk = None  # every listing page and listed article is fetched
         if self.seeds:
             request = self._request(self.start_url, START)
             request.meta["site_entry"] = True  # where it lands after redirects is the site too
@@ -142,7 +151,7 @@ class HometownSpider(scrapy.Spider):
             request.meta["first_page"] = True  # an article's first page: the incremental state checks it
         return request
 
-    @acknowledged
+    @reports_output
     def parse(self, response: Response, trail: Trail = START) -> Iterator[Any]:
         """Any page: its kind, from the page alone, decides what is done with it."""
         stats = self.crawler.stats
@@ -202,9 +211,7 @@ class HometownSpider(scrapy.Spider):
         domain = site_domain(urlsplit(url).hostname or "")
         if domain and domain not in self.allowed_domains:
             self.allowed_domains.append(domain)
-            scheduler = self.crawler.engine.scheduler
-            if isinstance(scheduler, SharedScheduler):
-                scheduler.share_domain(domain)
+            self.crawler.signals.send_catch_log(site_landed, domain=domain)
             self.logger.info("The start URL lands on %s: its pages are on the site too", domain)
 
     def _follow_listing(self, page: ParsedPage, chain: Chain | None) -> Iterator[Request]:
@@ -219,7 +226,7 @@ class HometownSpider(scrapy.Spider):
             for item in page.items:
                 yield self._request(item.url, Trail(ITEM))
             return
-        # Newest first, one page after the other, stopping at the known (crawler.incremental).
+        # Newest first, one page after the other, stopping at the known (crawler.state.listing_walk).
         visit = self.listing_walk.read(chain, page.url, page.bar, page.items)
         for url in visit.follow:
             request = self._request(url, Trail(LISTING_PAGE)).replace(priority=1)
@@ -285,7 +292,7 @@ class HometownSpider(scrapy.Spider):
         request = self._request(follow.url, follow.trail)
         return request.replace(dont_filter=True) if follow.again else request
 
-    @acknowledged
+    @reports_output
     def page_failed(self, failure: Failure) -> Iterator[PageItem | Request]:
         """A request failed after retries: record its page as missing in its article."""
         request = failure.request

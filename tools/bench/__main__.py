@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 
 from opencc import OpenCC
 
-from crawler.cleaning import clean_text, strip_pinyin
-from crawler.script import to_simplified
+from crawler.text.cleaning import clean_text, strip_pinyin
+from crawler.text.script import to_simplified
 
 from ..replica import FIXTURES, HOST, generate, text_digest
 from .common import CRAWL_SETTINGS, Run, measure_process, served

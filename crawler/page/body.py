@@ -1,0 +1,243 @@
+"""Where a page's text is: the block holding the most prose, and the byline beside it.
+
+Prose is the page's text outside links, navigation, lists of links, the page
+bar, the headline and the site's boilerplate. Each text is scored by its length
+and its sentence marks, and the score goes to the block that holds its
+paragraph (fully) and to the block above that (half), as Readability does; the
+body is the best-scored block, with the siblings that hold a fair share too.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from typing import NamedTuple
+
+from crawler.page.markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, select, text_of, under
+from crawler.text.cleaning import is_boilerplate
+
+_PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "blockquote", "pre", "figcaption",
+                             "caption", "address"})
+SENTENCE_MARKS = re.compile(r"[，。！？；、,!?;]")
+SENTENCE_END = re.compile(r"[。！？!?]")
+DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_BYLINE_WORDS = re.compile("作者|來源|来源|記者|记者|編輯|编辑|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员")
+_LABELS = ("責任編輯|责任编辑|作者|來源|来源|記者|记者|編輯|编辑|發布時間|发布时间|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员"
+           "|攝影|摄影|校對|校对|審核|审核|出處|出处|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号|字體|字体|供稿|撰稿|主編|主编|簽發|签发"
+           "|本報訊|本报讯|本報|本报|本台|本網|本网|文|圖|图")
+# A byline's field: a label with its value after a colon, or a label with a name after it.
+_BYLINE_FIELD = re.compile(
+    f"(?:{_LABELS})\\s*[:：/|｜]\\s*[^\\s|｜/丨，,;；]{{0,25}}|(?:{_LABELS})\\s*[\\u3400-\\u9fff·]{{0,4}}(?=\\s|$|[)）】\\]|｜/])"
+)
+# A byline's parts: its fields, times, separators.
+_BYLINE_PARTS = re.compile(
+    _BYLINE_FIELD.pattern + r"|\d{1,2}:\d{2}(?::\d{2})?|[\s|｜/丨·,，;；:：()（）【】\[\]<>《》\-]+"
+)
+_BYLINE_SPACE = re.compile(r"\s+")
+_BYLINE_REST = 8  # characters a byline may hold besides its parts (a source's name: 新華網, 人民日报)
+_AROUND_MAIN = 1.5  # a content selector's match around the main block holds at most this much of its prose
+_SIBLING_SHARE = 0.3  # a sibling block with this share of the best block's prose is part of the body too
+_REPEAT_SHARE = 0.1  # a block like the best one, with this share of its prose, repeats it (posts of an index)
+_BYLINE_MAX_CHARS = 160
+_PHRASE = 20  # a text shorter than this, with no sentence mark, is a phrase (a caption, a name, a hot word), no prose
+
+
+class Text(NamedTuple):
+    """A text of the page's prose, with what is known of it."""
+
+    owner: object
+    text: str
+    byline: bool  # a date or a signature, not prose
+    marks: int  # sentence marks
+
+
+class Prose:
+    """The page's prose: text outside links, navigation, lists of links, the page bar and boilerplate.
+
+    Each text is scored by its length and its sentence marks, and the score
+    goes to the block that holds its paragraph (fully) and to the block above
+    that (half), as Readability does; the body is the best-scored block.
+    """
+
+    def __init__(self, body, texts: list[tuple[object, str]], excluded: set, like: Prose | None = None):
+        self._texts = texts
+        self._excluded = under([*excluded, *body.iter("a")])  # link text is not prose
+        # index in texts -> what the text is (None: empty or boilerplate), once asked; shared with ``like``,
+        # the same page's prose with other blocks left out.
+        self._facts: dict[int, Text | None] = like._facts if like is not None else {}
+        self._within: dict[tuple, list[Text]] = {}
+        self.images = [img for img in body.iter("img") if img not in self._excluded]
+
+    def _text(self, index: int) -> Text | None:
+        """The index-th text of the page as prose, or None when it is none (empty, excluded, boilerplate)."""
+        owner, text = self._texts[index]
+        if owner in self._excluded:
+            return None
+        if index not in self._facts:
+            text = text.strip()
+            if not text or is_boilerplate(text):
+                self._facts[index] = None
+            else:
+                self._facts[index] = Text(owner, text, is_byline(text), len(SENTENCE_MARKS.findall(text)))
+        return self._facts[index]
+
+    def within(self, blocks) -> list[Text]:
+        """The prose texts under any of ``blocks``, in page order."""
+        key = tuple(blocks)
+        if key not in self._within:
+            inside = under(blocks)
+            found = (self._text(i) for i, (owner, _) in enumerate(self._texts) if owner in inside)
+            self._within[key] = [t for t in found if t is not None]
+        return self._within[key]
+
+    @functools.cached_property
+    def scores(self) -> dict[object, float]:
+        """Each block's score: its paragraphs' prose in full, and half of that of the blocks just under it."""
+        scores: dict[object, float] = defaultdict(float)
+        leaf_memo: dict[object, bool] = {}
+        for index in range(len(self._texts)):
+            found = self._text(index)
+            if found is None:
+                continue
+            block = found.owner
+            while block.tag in INLINE_TAGS and block.getparent() is not None:
+                block = block.getparent()
+            score = len(found.text) + 3 * found.marks
+            if found.byline or (not found.marks and len(found.text) < _PHRASE):
+                score /= 5  # a byline, or a list of short phrases beside the text, must not draw the body to itself
+            if block.tag in _PARAGRAPH_TAGS or _single_paragraph(block, leaf_memo):
+                holder = block.getparent() if block.getparent() is not None else block
+            else:
+                holder = block
+            scores[holder] += score
+            if holder.getparent() is not None:
+                scores[holder.getparent()] += score / 2
+        return scores
+
+    def repeats(self, block) -> int:
+        """How many other blocks of the same class, in parents of the same tag, hold prose beside ``block``
+        (a tenth of its share at least): the posts of a blog's index, each in its ``div.entry-content``."""
+        if not block.get("class"):
+            return 0
+        shape = (block.tag, block.get("class"), _parent_tag(block))
+        floor = self.scores.get(block, 0) * _REPEAT_SHARE
+        return sum(1 for el, score in self.scores.items()
+                   if el is not block and score >= floor and (el.tag, el.get("class"), _parent_tag(el)) == shape)
+
+    def first_sentence(self, block):
+        """The element owning the first text under ``block`` that reads as a sentence of prose."""
+        for t in self.within([block]):
+            if SENTENCE_END.search(t.text) or len(t.text) >= 80:
+                return t.owner
+        return None
+
+    def pictures(self) -> list:
+        """For a page without prose: the blocks holding its pictures (a gallery page)."""
+        return list(dict.fromkeys(block_of(img) for img in self.images))
+
+    def best(self) -> list:
+        """The best-scored block and its siblings that hold a fair share of prose too, in page order."""
+        if not self.scores:
+            return []
+        top = max(self.scores, key=lambda el: self.scores[el])
+        parent = top.getparent()
+        if parent is None:
+            return [top]
+        floor = self.scores[top] * _SIBLING_SHARE
+        return [el for el in parent if el is top or (is_element(el) and self.scores.get(el, 0) >= floor)]
+
+
+def _parent_tag(el) -> str | None:
+    parent = el.getparent()
+    return parent.tag if parent is not None else None
+
+
+def is_byline(text: str) -> bool:
+    """A short line of nothing but a byline's parts: dates, names, labelled fields (来源：…, 记者 …).
+
+    A sentence is never a byline, whatever words it has: a lead that starts
+    ``記者從市交通局獲悉,…`` is the article's.
+    """
+    if len(text) > _BYLINE_MAX_CHARS or not (DATE.search(text) or _BYLINE_WORDS.search(text)):
+        return False
+    if SENTENCE_END.search(text):
+        return False
+    undated = DATE.sub(" ", text)
+    if undated == text and not _BYLINE_FIELD.search(text):
+        return False  # a byline word with no field of its own (在“陽東發布”、) is a piece of a sentence
+    rest = _BYLINE_PARTS.sub(" ", undated)
+    return len(_BYLINE_SPACE.sub("", rest)) <= _BYLINE_REST
+
+
+def _single_paragraph(block, memo: dict) -> bool:
+    """A block with no block inside it, not even a <br>: one paragraph, as a <p> is."""
+    if block in memo:
+        return memo[block]
+    answer = block.tag not in ("body", "td", "th") and not any(
+        is_element(d) and d.tag in BLOCK_TAGS for d in block.iterdescendants()
+    )
+    memo[block] = answer
+    return answer
+
+
+def find_body(root, prose: Prose, content_selectors: tuple[str, ...]) -> tuple[list, str | None]:
+    """The body's blocks, and the content selector that found them (None: found by prose).
+
+    A selector's match is the body only when it holds the page's main prose
+    (the best-scored block), or most of it: a tooltip or a teaser that matches
+    ``div.content`` is not.
+    """
+    best = prose.best()
+    if best:
+        main = best[0]
+        main_chars = _chars(prose, best)
+        for selector in content_selectors:
+            matches = [el for el in select(root, selector) if _holds_main(el, main, main_chars, prose)]
+            if matches:
+                return [matches[-1]], selector  # the innermost of nested matches
+    return best or prose.pictures(), None
+
+
+def _chars(prose: Prose, blocks: list) -> int:
+    return sum(len(t.text) for t in prose.within(blocks))
+
+
+def _holds_main(el, main, main_chars: int, prose: Prose) -> bool:
+    """Whether ``el`` is the main block, or holds it and little more prose, or is most of it."""
+    if el is main:
+        return True
+    if el in main.iterancestors():
+        return _chars(prose, [el]) <= _AROUND_MAIN * main_chars
+    return main in el.iterancestors() and 2 * _chars(prose, [el]) >= main_chars
+
+
+def find_byline(root, prose: Prose, blocks: list, headline, info_selectors: tuple[str, ...]):
+    """The element carrying date and author, and its text: INFO_SELECTORS, else the short dated or
+    signed block near the headline or before the body's first sentence."""
+    for selector in info_selectors:
+        matches = select(root, selector)
+        if matches:
+            return matches[0], " ".join(text_of(m) for m in matches)
+    candidates = []
+    if headline is not None:
+        candidates += [el for el in headline.itersiblings() if is_element(el)][:3]
+        if headline.getparent() is not None:
+            candidates += [el for el in headline.getparent().itersiblings() if is_element(el)][:2]
+    if blocks:
+        first = blocks[0]
+        for holder in [first, *first.iterancestors()][:3]:  # a table layout puts the byline a row above
+            candidates += [el for el in holder.itersiblings(preceding=True) if is_element(el)][:2]
+        sentence = prose.first_sentence(first)
+        holders = {sentence, *sentence.iterancestors()} if sentence is not None else set()
+        for el in first.iterdescendants() if sentence is not None else ():
+            if el is sentence:
+                break  # a byline inside the body comes before its first sentence, never after
+            if is_element(el) and el.tag in BLOCK_TAGS and el not in holders:
+                candidates.append(el)
+    body = {*blocks, *(a for b in blocks for a in b.iterancestors())}
+    for el in candidates:
+        text = text_of(el)
+        if el not in body and text and is_byline(text):
+            return el, text
+    return None, ""

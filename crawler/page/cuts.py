@@ -1,0 +1,142 @@
+"""What the body of an article page leaves out, and counts: the boxes of links inside it, and the bylines,
+notices and page tools at its edges.
+
+Only whole lines and whole boxes go, and only where the article's own edge is:
+a page break inside the article (a page with a next page, a page after the
+first) is no edge, for 家鄉網 splits its articles anywhere, even in the middle
+of a sentence. What goes is counted by kind, for the crawl's stats.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.page.body import DATE, SENTENCE_END, is_byline
+from crawler.page.markup import normalize, own_texts, under
+from crawler.page.navigation import NAV_HEADING
+from crawler.text.cleaning import is_boilerplate, strip_disclaimer
+
+# Notices after an article: rights, reprints, disclaimers, the editor's mark.
+NOTICE = re.compile(
+    r"^\W{0,2}(?:\w{0,4}(?:聲明|声明)[:：]|免責聲明|免责声明|聲明|声明|版權|版权|轉載|转载"
+    r"|本文(?:來源|来源|來自|来自|系|為|为|僅|仅)|本作品|原標題|原标题"
+    r"|責任編輯|责任编辑|責編|责编|糾錯|纠错|Copyright|©|All rights reserved)",
+    re.IGNORECASE,
+)
+# Words of a notice wherever they stand in it: two of them make a line a notice (本網站所有內容…版權歸…侵權…).
+_RIGHTS = re.compile("版權|版权|侵權|侵权|轉載|转载|免責|免责|不代表|僅代表|仅代表|原作者|著作權|著作权|授權|授权")
+_NOTICE_MAX_CHARS = 200
+# A call to the reader after the article: to a forum, an account, an app, more, or the page's tags.
+_CALL = re.compile(
+    r"\W{0,2}(?:进入|進入|点击|點擊|关注|關注|下载|下載|扫码|掃碼|返回|查看更多|更多精彩|看明星|分享到|转播到|轉播到"
+    r"|(?:Tag|Tags|标签|標籤|关键字|關鍵字|关键词|關鍵詞)\s*[:：])",
+    re.IGNORECASE,
+)
+_SHORT = "short"  # a line's kind: short, no sentence; it goes only with a line that goes beyond it
+_CALL_MAX_CHARS = 40
+# A site's address in a line of text: a promotion of its app or its other pages.
+_DOMAIN = re.compile(r"\b[a-z0-9-]+\.(?:com|cn|net|org|tw|hk)\b", re.IGNORECASE)
+_TOOL_MAX_CHARS = 30  # a line of page tools (举报, 图集+1, 关注) is this short, and no sentence
+_SENTENCE_MARK = re.compile(r"[，。！？；,!?;]")
+# An author's or the end's mark in brackets, alone on the body's last line: （完）, （羅森）, (END), (bsc).
+_CREDIT = re.compile(r"[（(【\[][^（()）【】\[\]]{1,12}[）)】\]]")
+_SOURCED = re.compile("來源|来源|稿源|出處|出处|編輯|编辑|發布|發佈|发布|時間|时间|日期|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号")
+# Where the page is: 当前位置：首页 > 新闻 > 正文, or its steps one a line (首页>, 新闻中心>).
+BREADCRUMB = re.compile(
+    r"(?:(?:當前位置|当前位置|您的位置|您現在的位置|您现在的位置|所在位置|位置)\s*[:：].{0,60}"
+    r"|(?:[^\s>»›＞→，。！？,.!?；;]{1,12}\s*[>»›＞→]\s*)+(?:[^\s>»›＞→，。！？,.!?；;]{1,12})?"
+    r"|\s*[>»›＞→]\s*[^\s>»›＞→，。！？,.!?；;]{1,12})"
+)
+_BOX_HEADING = 20  # characters of heading a box may hold beside its list
+
+
+def boxes(elements, blocks: list) -> set:
+    """``elements`` (lists and menus inside the body) widened to the boxes holding them with no more than
+    a heading beside them (``热图推荐`` over its list): what the body leaves out."""
+    stop = {*blocks, *(a for b in blocks for a in b.iterancestors())}
+    out = set()
+    for el in elements:
+        while (parent := el.getparent()) is not None and parent not in stop:
+            inside = under([el])
+            rest = "".join(text for owner, text in own_texts(parent) if owner not in inside)
+            if len(normalize(rest)) > _BOX_HEADING or SENTENCE_END.search(rest):
+                break
+            el = parent
+        out.add(el)
+    return out
+
+
+def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True) -> tuple[list[str], dict[str, int]]:
+    """The body's lines without the bylines and notices at its start and end, and how many of each went.
+
+    Only whole lines go, and only from the edges: a byline (see ``is_byline``)
+    with a date or a source, a notice (rights, reprints, the editor's mark), a
+    breadcrumb at the start, a credit in brackets (``（完）``, ``（羅森）``) at
+    the end, and the short lines of page tools (``举报``, ``图集+1``) beyond
+    them. A short line with no such line beyond it stays (a signature, a
+    caption), and so does a page of nothing else. The site's source line and
+    disclaimer stay for cleaning, which counts them. ``start``/``end`` False:
+    that edge is a page break inside the article (the text goes on across it,
+    maybe in mid-sentence), and nothing is cut there.
+    """
+    def what(line: str, start: bool) -> str | None:
+        if not strip_disclaimer(line).strip():
+            return ""  # the site's source line or disclaimer: cleaning's, it stays and the edge goes on past it
+        if is_boilerplate(line):
+            return "notice"  # a copyright line
+        if is_byline(line) and (DATE.search(line) or _SOURCED.search(line)):
+            return "byline"  # dated or sourced: a bare 作者/… line heads a story of a compilation, and stays
+        if len(line) <= _NOTICE_MAX_CHARS and (NOTICE.match(line) or len(set(_RIGHTS.findall(line))) >= 2):
+            return "notice"
+        if start and BREADCRUMB.fullmatch(line):
+            return "breadcrumb"
+        if not start and _CREDIT.fullmatch(line):
+            return "credit"
+        if not start and len(line) <= _BOX_HEADING and NAV_HEADING.search(line) and not _SENTENCE_MARK.search(line):
+            return "navigation"  # a side box's heading left after the text (重点推荐), its links gone
+        if len(line) <= _CALL_MAX_CHARS and not SENTENCE_END.search(line) and (
+                _CALL.match(line) or (not start and _DOMAIN.search(line))):
+            return "tools"  # a call to the reader (关注, 进入…讨论, Tag:, …上手机新浪网 ent.sina.cn): it goes
+        if len(line) <= _TOOL_MAX_CHARS and not _SENTENCE_MARK.search(line):
+            return _SHORT  # a page tool, a signature, a caption: goes only with a line of the kinds above beyond it
+        return None
+
+    starts: list[str | None] = []  # the kinds of the lines before the first line of text, and of it (None)
+    for line in paragraphs:
+        starts.append(what(line, True))
+        if starts[-1] is None:
+            break
+    else:
+        return list(paragraphs), {}  # nothing but such lines: a page of them is not emptied
+    ends: list[str | None] = []  # the kinds of the lines after the last line of text, from the end
+    for line in reversed(paragraphs):
+        ends.append(what(line, False))
+        if ends[-1] is None:
+            break
+    ends.reverse()
+    last = len(paragraphs) - len(ends)  # the last line of text
+    # The start loses its lines up to the last one of a kind that goes; the end, from the first one.
+    head = max((i + 1 for i, kind in enumerate(starts) if kind not in (None, "", _SHORT)), default=0) if start else 0
+    tail = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", _SHORT)),
+               default=len(paragraphs)) if end else len(paragraphs)
+    cut: dict[str, int] = {}
+    kept = []
+    for i, line in enumerate(paragraphs):
+        kind = starts[i] if i < head else ends[i - last] if i >= tail else None
+        kind = "tools" if kind == _SHORT else kind
+        if kind:  # "" (cleaning's) stays wherever it is
+            cut[kind] = cut.get(kind, 0) + 1
+        else:
+            kept.append(line)
+    return kept, cut
+ # nothing but such lines: a page of them is not emptied
+    for edge in (0, -1):
+        index = 0 if edge == 0 else len(kept) - 1
+        while 0 <= index < len(kept) and (kind := what(kept[index], edge == 0)) is not None:
+            if kind:
+                cut[kind] = cut.get(kind, 0) + 1
+                del kept[index]
+                index = index if edge == 0 else index - 1
+            else:
+                index += 1 if edge == 0 else -1
+    return kept, cut

@@ -1,0 +1,284 @@
+"""Page parsing: one response in, the page's fields and its kind out. A pure function of the response.
+
+Nothing here depends on the site's CSS classes: content selectors come from
+settings, and when none matches, the body is the block holding the most prose
+that is neither navigation, nor a list of links, nor the site's boilerplate.
+Which kind of page it is (article, listing or other) is decided in
+``crawler.page.kind`` from signals read here.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+from scrapy.http import TextResponse
+from scrapy.utils.response import get_base_url
+
+from crawler.items import PageContent
+from crawler.page.body import DATE, Prose, find_body, find_byline
+from crawler.page.cuts import boxes, trim_edges
+from crawler.page.decoding import not_a_page, redecoded
+from crawler.page.kind import (
+    ARTICLE,
+    LISTING,
+    MIN_POSTS,
+    OTHER,
+    Evidence,
+    Signal,
+    decide,
+    home_page,
+    item_weight,
+    says_article,
+    side_boxes,
+)
+from crawler.page.links import Item, analyse_links
+from crawler.page.markup import lines, own_texts, select, text_of, under, visible_tree
+from crawler.page.navigation import not_main
+from crawler.page.pagebar import PageBar, find_bar
+from crawler.page.title import headline as find_headline
+from crawler.page.title import headline_text, own_part, plain
+from crawler.site import absolute_url
+
+__all__ = ["ARTICLE", "LISTING", "OTHER", "Extraction", "ParsedPage", "not_a_page", "parse_page", "redecoded"]
+
+_AUTHOR = re.compile(r"作\s*者\s*[:：/]\s*([^\s|:：]+)")
+_ITEMTYPES = etree.XPath("//@itemtype")
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Where to look on a page; built from the settings of the same names."""
+
+    content_selectors: tuple[str, ...] = ()
+    title_selectors: tuple[str, ...] = ()
+    info_selectors: tuple[str, ...] = ()
+    article_link_selector: str = ""
+    article_url_pattern: str = ""
+    listing_url_pattern: str = ""
+    # Also every link of the page (FOLLOW_ALL_LINKS), and its images and stylesheets (MIRROR_REQUISITES).
+    all_links: bool = False
+    requisites: bool = False
+
+    @classmethod
+    def from_settings(cls, settings) -> Extraction:
+        return cls(
+            content_selectors=tuple(settings.getlist("CONTENT_SELECTORS")),
+            title_selectors=tuple(settings.getlist("TITLE_SELECTORS")),
+            info_selectors=tuple(settings.getlist("INFO_SELECTORS")),
+            article_link_selector=settings.get("ARTICLE_LINK_SELECTOR") or "",
+            article_url_pattern=settings.get("ARTICLE_URL_PATTERN") or "",
+            listing_url_pattern=settings.get("LISTING_URL_PATTERN") or "",
+            all_links=follow_all_links(settings),
+            requisites=bool(settings.get("MIRROR_DIR")) and settings.getbool("MIRROR_REQUISITES"),
+        )
+
+
+def follow_all_links(settings) -> bool:
+    """FOLLOW_ALL_LINKS, which when unset is on in mirror mode (MIRROR_DIR)."""
+    value = settings.get("FOLLOW_ALL_LINKS")
+    return bool(settings.get("MIRROR_DIR")) if value is None else settings.getbool("FOLLOW_ALL_LINKS")
+
+
+@dataclass
+class ParsedPage:
+    """One page as the parser read it. ``kind`` and ``signals`` say what it is and why."""
+
+    url: str
+    kind: str
+    signals: list[Signal] = field(default_factory=list)
+    content: PageContent = field(default_factory=PageContent)  # title for every kind; the rest for articles
+    bar: PageBar | None = None
+    canonical: str | None = None  # <link rel="canonical">, absolute, when it names another URL
+    items: list[Item] = field(default_factory=list)  # article links of the page's lists
+    skipped_links: list[tuple[str, str]] = field(default_factory=list)  # (url, why it is not an article link)
+    cut: dict[str, int] = field(default_factory=dict)  # what was taken out of the body: lines or blocks, by kind
+    prose_chars: int = 0  # characters of prose in the body (bylines and lists aside), whatever the kind
+    all_links: list[str] = field(default_factory=list)  # every link, with FOLLOW_ALL_LINKS
+    requisites: list[str] = field(default_factory=list)  # images and stylesheets, with MIRROR_REQUISITES
+
+
+def _absolute(join: Callable[[str], str | None], hrefs: list[str]) -> list[str]:
+    """Absolute http(s) URLs, without fragments, in order, once each."""
+    urls = (join(h) for h in hrefs if h.strip())
+    return list(dict.fromkeys(u for u in urls if u and u.startswith(("http://", "https://"))))
+
+
+def _title(root, extraction: Extraction, headline, head_title: str) -> str:
+    """TITLE_SELECTORS' first text, else the headline's, else the page's own part of its <title>."""
+    for selector in extraction.title_selectors:
+        for el in select(root, selector):
+            text = text_of(el)
+            if text:
+                return own_part(text) if selector == "title" else text
+    if headline is not None:
+        return headline_text(headline, head_title)
+    return own_part(head_title) if head_title else next((text_of(h) for h in root.iter("h1") if text_of(h)), "")
+
+
+def _published(text: str) -> str | None:
+    match = DATE.search(text)
+    if not match:
+        return None
+    year, month, day, hour, minute, second = match.groups()
+    date = f"{year}-{int(month):02d}-{int(day):02d}"
+    if hour is None:
+        return date
+    return f"{date}T{int(hour):02d}:{minute}" + (f":{second}" if second else "")
+
+
+@dataclass
+class _Head:
+    """What the page says of itself in its <head> (and JSON-LD anywhere)."""
+
+    title: str = ""
+    og_type: str = ""
+    ld_types: set[str] = field(default_factory=set)
+    canonical: str | None = None
+
+
+def _head(root) -> _Head:
+    head = _Head()
+    for el in root.iter("title", "meta", "link", "script"):
+        if el.tag == "title" and not head.title:
+            head.title = text_of(el)
+        elif el.tag == "meta":
+            name = (el.get("property") or el.get("name") or "").lower()
+            if name == "og:type":
+                head.og_type = (el.get("content") or "").strip().lower()
+            elif name.startswith("article:"):
+                head.og_type = head.og_type or "article"
+        elif el.tag == "link" and (el.get("rel") or "").lower() == "canonical" and head.canonical is None:
+            head.canonical = el.get("href")
+        elif el.tag == "script" and el.get("type") == "application/ld+json":
+            head.ld_types |= _ld_types(el.text or "")
+    # schema.org microdata: itemtype="https://schema.org/NewsArticle"
+    head.ld_types |= {t.rstrip("/").rsplit("/", 1)[-1] for value in _ITEMTYPES(root) for t in value.split()}
+    return head
+
+
+def _ld_types(script: str) -> set[str]:
+    """The @types in one JSON-LD script, @graph included."""
+    try:
+        stack = [json.loads(script)]
+    except ValueError:
+        return set()
+    types: set[str] = set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            kind = node.get("@type")
+            types.update(kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else [])
+            stack.extend(node.get("@graph", []) if isinstance(node.get("@graph"), list) else [])
+    return types
+
+
+def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
+    """Turn one response into page fields, and decide what kind of page it is."""
+    response = redecoded(response)
+    root = visible_tree(response.text)
+    body = next(root.iter("body"), root)
+    head = _head(root)
+    join = functools.partial(absolute_url, get_base_url(response))
+    texts = own_texts(body)
+    bar_root, bar = find_bar(texts, response.url, join)
+    # The main text first: nothing that holds it, nor anything in it, is navigation by a word.
+    first = Prose(body, texts, {*not_main(body), *([bar_root] if bar_root is not None else [])})
+    main = first.best()
+    selected = None
+    if extraction.article_link_selector:
+        selected = {a for el in select(root, extraction.article_link_selector) for a in el.iter("a")}
+    links = analyse_links(body, texts, response.url, join, bar_root, selected, main,
+                          frozenset(bar.urls()) if bar else frozenset())
+    headline = find_headline(head.title, body, main[0] if main else None, under(links.nav_roots))
+    excluded = {*links.nav_roots, *links.item_rows, *([bar_root] if bar_root is not None else []),
+                *([headline] if headline is not None else [])}
+    prose = Prose(body, texts, excluded, like=first)
+    blocks, selector = find_body(root, prose, extraction.content_selectors)
+    byline, info = find_byline(root, prose, blocks, headline, extraction.info_selectors)
+    images = _absolute(join, [img.get("src") or "" for b in blocks for img in b.iter("img")])
+    body_texts = prose.within(blocks)
+    canonical = join(head.canonical) if head.canonical and head.canonical.strip() else None
+    title = _title(root, extraction, headline, head.title)
+    prose_chars = sum(len(t.text) for t in body_texts if not t.byline)
+    # Lists are beside the text when outside its best block, even inside a content selector's larger match.
+    best = prose.best()
+    inside = under(best or blocks)
+    beside = [i for i in links.items if links.row_of.get(i.url) not in inside]
+    # A blog's index: the main text's block repeats, post after post, each under a heading linking the post
+    # (unless the metadata says this is one article, with a stream of teasers beside it).
+    metadata = says_article(head.og_type, head.ld_types)
+    posts = 1 + prose.repeats(best[0]) if best and len(links.headed) >= MIN_POSTS and not metadata else 0
+    # Side boxes, never on a blog's index nor on the site's home page (its lists are its own, whatever its
+    # metadata says).
+    side = beside if posts < MIN_POSTS and not home_page(response.url) and side_boxes(
+        prose_chars, item_weight(beside), metadata, headline is not None,
+        bool(DATE.search(info))) else []
+    side_boxed = set(side)
+    counted = [i for i in links.items if i not in side_boxed]
+    evidence = Evidence(
+        url=response.url,
+        title=plain(title),
+        og_type=head.og_type,
+        ld_types=frozenset(head.ld_types),
+        headline=headline is not None,
+        byline_date=bool(DATE.search(info)),
+        bar=bar is not None,
+        listing_bar=bar_root is not None and any(
+            bar_root.getparent() is not None and bar_root.getparent() in [r, *r.iterancestors()]
+            for r in links.item_rows
+        ),
+        prose_chars=prose_chars,
+        text_chars=sum(len(t.text) for t in body_texts),
+        sentences=sum(t.marks for t in body_texts),
+        images=len(images),
+        items=len(counted),
+        side_items=len(side),
+        posts=posts if posts >= MIN_POSTS else 0,
+        dated_items=sum(i.dated for i in counted),
+        item_chars=item_weight(counted),
+        content_selector=selector,
+    )
+    kind, signals = decide(evidence, extraction.article_url_pattern, extraction.listing_url_pattern)
+    page = ParsedPage(
+        url=response.url, kind=kind, signals=signals, content=PageContent(title), bar=bar,
+        canonical=canonical if canonical and canonical != response.url else None,
+        items=links.items, skipped_links=links.skipped, prose_chars=prose_chars,
+    )
+    if extraction.all_links:
+        page.all_links = _absolute(join, response.xpath("//a/@href").getall())
+    if extraction.requisites:
+        page.requisites = _absolute(
+            join, response.xpath("//img/@src | //link[contains(@rel, 'stylesheet')]/@href").getall()
+        )
+    if kind != ARTICLE:
+        return page
+    # Menus, side boxes and link lists inside the body are not the article either: counted as cut.
+    within = under(blocks)
+    parts = {"page bar": [bar_root], "headline": [headline], "byline": [byline],
+             "navigation": boxes([el for el in links.nav_roots if el in within], blocks),
+             "link list": boxes([el for el in links.item_rows if el in within], blocks)}
+    skip = {el for els in parts.values() for el in els if el is not None}
+    cut = {name: n for name, els in parts.items() if (n := sum(1 for el in els if el is not None and el in within))}
+    # A page break inside the article is no edge of it: the text may go on across it in mid-sentence.
+    later = bool(bar and (bar.prev_url or (bar.current or 1) > 1))
+    paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
+                                     start=not later, end=not (bar and bar.next_url))
+    for name, n in trimmed.items():
+        cut[name] = cut.get(name, 0) + n
+    page.cut = cut
+    author = _AUTHOR.search(info)
+    page.content = PageContent(
+        title=title,
+        paragraphs=paragraphs,
+        images=images,
+        author=author.group(1) if author else None,
+        published=_published(info),
+    )
+    return page

@@ -1,0 +1,104 @@
+"""A page's title: its headline, else the page's own part of its <title>.
+
+The headline is the heading (of any level) that best repeats the page's own
+part of the <title>, the nearest to the body among equals, and its text is its
+own, without a byline nested in it. A heading that repeats only another part
+of the <title> (the site's name, a category) is not the headline.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.page.body import is_byline
+from crawler.page.markup import normalize, own_texts, text_of, under
+
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_READING = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\)")
+# What joins a <title>'s parts: the page's own name, its category, the site's name.
+# "_" not inside a word (``utf8_header``); a bare "-" only before a short Chinese last part (``標題-新華網``),
+# not inside a title (``COVID-19``); a single "—", never the Chinese dash "——" of a headline.
+_TITLE_PARTS = re.compile(
+    r"\s*(?:[|｜–]|(?<!—)—(?!—))\s*|\s+[-_]\s+|\s*(?<![A-Za-z0-9])_\s*|\s*_(?![A-Za-z0-9])\s*"
+    r"|-(?=[\u3400-\u9fff][^-]{0,19}$)"
+)
+_DASHES = re.compile(r"[-‐‑‒–—―]+")
+_MIN_MATCH = 0.6  # of the page's own title a heading must repeat (or it of the heading) to be the headline
+_OTHER_PART = 0.9  # a heading that repeats another part of the <title> ranks below one that repeats its own
+
+
+def plain(text: str) -> str:
+    """Text without pinyin readings, its white space as single spaces."""
+    return normalize(_READING.sub("", text))
+
+
+def comparable(text: str) -> str:
+    """Text as two titles are compared: no pinyin readings, no white space, one dash for any run of dashes
+    (a <title> writes ``-`` where the headline has ``——``)."""
+    return _DASHES.sub("-", re.sub(r"\s+", "", _READING.sub("", text)))
+
+
+def own_part(title: str) -> str:
+    """The page's own part of a <title>: before the category and the site's name (``標題 - 国内 - 新浪网``)."""
+    parts = [p.strip() for p in _TITLE_PARTS.split(title) if p and p.strip()]
+    return parts[0] if parts else title.strip()
+
+
+def headline(title: str, body, near=None, nav=frozenset()):
+    """The heading that is the page's headline, or None.
+
+    It repeats the page's own part of the <title>, else its last part (``某某網 - 通知``), never a middle
+    one (a category: ``標題 | Germany | DW``), and is not in
+    the page's navigation (``nav``: a set of elements); ``near``: the body's first block, for ties.
+    """
+    parts = [comparable(p) for p in _TITLE_PARTS.split(title) if p and p.strip()]
+    if not parts:
+        return None
+    # The page's own part, else the last (a site that puts its name first); a middle part is a category.
+    wanted = parts[:1] + parts[-1:] if len(parts) > 1 else parts
+    best, best_key = None, None
+    for el in body.iter(*HEADING_TAGS):
+        if el in nav:
+            continue
+        have = comparable(headline_text(el))
+        if not have:
+            continue
+        for rank, want in enumerate(wanted):
+            score = _match(have, want) * (1 if rank == 0 else _OTHER_PART)
+            if score < _MIN_MATCH:
+                continue
+            distance = abs((el.sourceline or 0) - (near.sourceline or 0)) if near is not None else 0
+            key = (score, -distance)
+            if best_key is None or key > best_key:
+                best, best_key = el, key
+    return best
+
+
+def _match(have: str, want: str) -> float:
+    """How much of one text the other repeats: 1 when they are the same."""
+    if not have or not want:
+        return 0.0
+    if have == want:
+        return 1.0
+    if have in want:
+        return len(have) / len(want)
+    if want in have:
+        return len(want) / len(have)
+    return 0.0
+
+
+def headline_text(el, title: str = "") -> str:
+    """A heading's own text: without a byline (date, source, author) nested in it, nor what a nested element
+    adds after the page's own title (a 播报文章 button)."""
+    nested = [d for d in el.iterdescendants() if isinstance(d.tag, str) and is_byline(text_of(d))]
+    if nested:
+        skip = under(nested)
+        text = normalize("".join(text for owner, text in own_texts(el) if owner not in skip))
+    else:
+        text = text_of(el)
+    own = own_part(title) if title else ""
+    if own and len(comparable(own)) < len(comparable(text)) and comparable(text).startswith(comparable(own)):
+        tail = "".join(text_of(d) for d in el.iterdescendants() if isinstance(d.tag, str))
+        if comparable(text)[len(comparable(own)):] in comparable(tail):
+            return own  # the rest is a nested element's: a button or a label, not the headline
+    return text
