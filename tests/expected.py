@@ -1,6 +1,6 @@
 """The fixture site's articles (fixtures/site) as they must come out: written by hand from its pages."""
 
-from .conftest import SITE_URL
+from tests.conftest import SITE_URL
 
 A = f"{SITE_URL}/html/2023/0628/4521"
 B = f"{SITE_URL}/html/2023/0618/4510.html"

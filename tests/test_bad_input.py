@@ -13,7 +13,7 @@ from warcio.archiveiterator import ArchiveIterator
 from tools.replica import HOST, generate
 from tools.server import ReplicaServer
 
-from .conftest import FAST, FIXTURE_SITE, ROOT, SITE_URL, RunningCrawl, crawl_with_stats
+from tests.conftest import FAST, FIXTURE_SITE, ROOT, SITE_URL, RunningCrawl, crawl_with_stats
 
 
 def error(run: subprocess.CompletedProcess) -> str:

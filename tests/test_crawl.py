@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from .conftest import FIXTURE_SITE, SITE_URL, crawl, crawl_with_stats
-from .expected import TEXTS, A, B, C, D, E, F
+from tests.conftest import FIXTURE_SITE, SITE_URL, crawl, crawl_with_stats
+from tests.expected import TEXTS, A, B, C, D, E, F
 
 READING = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 

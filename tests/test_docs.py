@@ -3,7 +3,7 @@
 import importlib
 import re
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 DOCS = sorted((ROOT / "docs").glob("*.md"))
 PAGES = [ROOT / "README.md", *DOCS]

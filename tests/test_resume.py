@@ -8,7 +8,7 @@ import sys
 from tools.replica import generate
 from tools.server import ReplicaServer
 
-from .conftest import FAST, ROOT, RunningCrawl, crawl, rows
+from tests.conftest import FAST, ROOT, RunningCrawl, crawl, rows
 
 ARTICLES, PAGES = 20, 5
 

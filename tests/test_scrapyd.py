@@ -11,8 +11,8 @@ from scrapyd_client.pyclient import ScrapydClient
 
 from tools.server import free_port
 
-from .conftest import ROOT, SITE_URL
-from .expected import TEXTS
+from tests.conftest import ROOT, SITE_URL
+from tests.expected import TEXTS
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ against labels written by hand from reading each page:
 The pages are the development set of real pages, ``../shared/realpages-dev``
 beside the checkout (labels in ``tests/realpages/labels.json``), and our own
 list pages in ``tests/realpages/own`` (labels beside them). ``-v`` lists every
-miss. A script, not a test: ``tests/test_realpages.py`` checks each label.
+miss. A script, not a test: ``tests/page/test_realpages.py`` checks each label.
 """
 
 from __future__ import annotations

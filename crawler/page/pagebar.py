@@ -12,24 +12,14 @@ from dataclasses import dataclass, field
 
 from crawler.page.markup import normalize, own_texts, string_of
 from crawler.site import canonicalize_url
-
-PREV_WORDS = ("上一頁", "上一页", "上頁", "上页")
-NEXT_WORDS = ("下一頁", "下一页", "下頁", "下页")
-FIRST_WORDS = ("首頁", "首页", "第一頁", "第一页")
-LAST_WORDS = ("末頁", "末页", "尾頁", "尾页", "最後一頁", "最后一页")
+from crawler.text.pagewords import BAR_WORD, FIRST_WORDS, LAST_WORDS, NEXT_WORDS, PAGE_WORDS, PREV_WORDS
 
 _NUMBER = re.compile(r"^\[?\s*(\d{1,4})\s*\]?$")
 _TOTAL = re.compile(r"共\s*(\d{1,4})\s*[頁页]")
 _LABEL_DECORATION = "<>«»‹›【】·| "
-_WORDS = "|".join(PREV_WORDS + NEXT_WORDS + FIRST_WORDS + LAST_WORDS)
-_BAR_WORD = re.compile("|".join(PREV_WORDS + NEXT_WORDS))
-_BAR_NOISE = re.compile(_WORDS + r"|共\s*\d+\s*[頁页]|\[?\s*\d+\s*\]?|[\s\u3000\xa0:：|….\-<>«»‹›【】·/]")
+_BAR_NOISE = re.compile(PAGE_WORDS + r"|共\s*\d+\s*[頁页]|\[?\s*\d+\s*\]?|[\s\u3000\xa0:：|….\-<>«»‹›【】·/]")
 # No page bar is longer than this, even one listing a hundred page numbers.
 _BAR_MAX_CHARS = 800
-# A line of text that is nothing but a page bar: 上一頁 [1] [2] … [10] 下一頁 (共10頁).
-_BAR_LINE = re.compile(
-    "(?:" + _WORDS + r"|共\s*\d+\s*[頁页][:：]?|\[\s*\d+\s*\]|\d+|…+|\.{2,}|[\s\u3000\xa0|])+"
-)
 
 
 @dataclass
@@ -53,11 +43,6 @@ class PageBar:
         return {u for u in (self.prev_url, self.next_url, self.first_url, self.last_url, *self.numbered.values()) if u}
 
 
-def is_page_bar(line: str) -> bool:
-    """Whether a line of text is a page bar and nothing else (it names 上一頁 or 下一頁)."""
-    return bool(_BAR_LINE.fullmatch(line)) and bool(_BAR_WORD.search(line))
-
-
 def find_bar(
     texts: list[tuple[object, str]], url: str, urljoin: Callable[[str], str | None]
 ) -> tuple[object | None, PageBar | None]:
@@ -66,7 +51,7 @@ def find_bar(
     ``texts`` are the page's (owner, text) pairs, from ``markup.own_texts``.
     """
     # Every page word holds 頁 or 页: a test of two characters spares the pattern most texts.
-    candidates = (owner for owner, text in texts if ("頁" in text or "页" in text) and _BAR_WORD.search(text))
+    candidates = (owner for owner, text in texts if ("頁" in text or "页" in text) and BAR_WORD.search(text))
     for owner in dict.fromkeys(candidates):
         bar_root = owner
         while bar_root.getparent() is not None and bar_root.getparent().tag not in ("body", "html"):

@@ -6,10 +6,8 @@ is sure is not the article (``to_simplified`` aside, which converts).
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
-import sys
 from functools import cache, lru_cache
 
 # Only pypinyin's single-character dictionary is used. Without these, importing
@@ -20,7 +18,7 @@ os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
 from pypinyin.contrib.tone_convert import to_normal
 from pypinyin.pinyin_dict import pinyin_dict
 
-from crawler.page.pagebar import is_page_bar
+from crawler.text.pagewords import is_page_bar
 from crawler.text.script import to_simplified
 
 __all__ = ["boilerplate_counts", "clean_text", "is_boilerplate", "strip_disclaimer", "strip_pinyin"]
@@ -162,36 +160,3 @@ def clean_text(text: str) -> str:
     text = strip_disclaimer(strip_pinyin(text))
     paragraphs = (_PARAGRAPH_START.sub("", line).rstrip() for line in text.splitlines())
     return "\n".join(p for p in paragraphs if p and not is_page_bar(p))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m crawler.text.cleaning",
-        description="Clean text saved from 家鄉網: strip pinyin readings, the source line and the disclaimer.",
-    )
-    parser.add_argument("file", nargs="?", help="UTF-8 text file, or with --check an articles.jsonl (default: stdin)")
-    parser.add_argument(
-        "--simplified", action="store_true", help="also convert to Simplified script (OpenCC t2s)"
-    )
-    parser.add_argument("--check", action="store_true",
-                        help="print what cleaning removes and what it keeps that looks like a reading, not the text")
-    args = parser.parse_args(argv)
-    if args.file:
-        with open(args.file, encoding="utf-8") as f:
-            text = f.read()
-    else:
-        text = sys.stdin.read()
-    if args.check:
-        from crawler.text.drift import check_report
-
-        sys.stdout.write(check_report(text, args.file or "-"))
-        return 0
-    text = clean_text(text)
-    if args.simplified:
-        text = to_simplified(text)
-    sys.stdout.write(text + "\n")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,7 +9,7 @@ found), and maps every remaining character through its character dictionary,
 taking the first of several values. Here a piece without any phrase (nearly
 all of them) is mapped with ``str.translate``; a piece with a phrase follows
 the same longest-then-leftmost rule with dictionary lookups instead of the
-library's tree. ``tests/test_script.py`` checks the output is the library's,
+library's tree. ``tests/text/test_script.py`` checks the output is the library's,
 character for character.
 """
 

@@ -12,7 +12,7 @@ from crawler.storage.layout import url_to_path
 from tools.replica import HOST, Article, generate
 from tools.server import ReplicaServer
 
-from .conftest import crawl_with_stats
+from tests.conftest import crawl_with_stats
 
 ARTICLES, PAGES = 6, 6
 

@@ -10,7 +10,7 @@ import pytest
 from tools.hostile import HostileServer, generate_hostile
 from tools.server import ReplicaServer
 
-from .conftest import FIXTURE_SITE, ROOT, SITE_HOST, crawl_with_stats
+from tests.conftest import FIXTURE_SITE, ROOT, SITE_HOST, crawl_with_stats
 
 PORTAL = ROOT / "fixtures" / "portal"
 PORTAL_HOST = "www.portal.test"

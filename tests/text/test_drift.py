@@ -6,7 +6,7 @@ import shutil
 from crawler.text.cleaning import clean_text
 from crawler.text.drift import measure, suspects
 
-from .conftest import FIXTURE_SITE, SITE_HOST, crawl_with_stats
+from tests.conftest import FIXTURE_SITE, SITE_HOST, crawl_with_stats
 
 READING = re.compile(r"\(([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+)\)")
 

@@ -9,7 +9,7 @@ from scrapy.http import HtmlResponse
 
 from crawler.text.script import _tables, to_simplified
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 @cache

@@ -8,7 +8,7 @@ import signal
 from tools.replica import generate
 from tools.server import ReplicaServer
 
-from .conftest import FIXTURE_SITE, SITE_URL, RunningCrawl, crawl_with_stats
+from tests.conftest import FIXTURE_SITE, SITE_URL, RunningCrawl, crawl_with_stats
 
 ARTICLES, PAGES = 20, 5
 

@@ -11,7 +11,7 @@ from crawler.storage.layout import MirrorIndex, url_to_path
 from tools.replica import HOST, generate, seed_lines
 from tools.server import ReplicaServer
 
-from .conftest import crawl_with_stats
+from tests.conftest import crawl_with_stats
 
 GBK_URL = "/gbk/4600.html"
 

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.page.pagebar import is_page_bar
 from crawler.text.cleaning import clean_text, strip_disclaimer, strip_pinyin
+from crawler.text.pagewords import is_page_bar
 from crawler.text.script import to_simplified
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 READING = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 TEXT_PARENTHESES = ["家(的)", "千奇(萬)", "無(不)", "無(沒)", "村(社區)", "企(事)", "巷長(樓長)", "鎮(街道)"]
@@ -156,7 +156,7 @@ def test_simplified_recovers_machine_converted_text():
 
 def test_command_line_cleans_a_file(seed_clean):
     out = subprocess.run(
-        [sys.executable, "-m", "crawler.text.cleaning", str(ROOT / "fixtures" / "seed-page.txt")],
+        [sys.executable, "-m", "crawler.text", str(ROOT / "fixtures" / "seed-page.txt")],
         capture_output=True, text=True, check=True, cwd=ROOT,
     ).stdout
     assert out.rstrip("\n") == seed_clean
@@ -164,7 +164,7 @@ def test_command_line_cleans_a_file(seed_clean):
 
 def test_command_line_reads_standard_input():
     out = subprocess.run(
-        [sys.executable, "-m", "crawler.text.cleaning", "--simplified"],
+        [sys.executable, "-m", "crawler.text", "--simplified"],
         input="黨(dǎng)員誌願(yuàn)者\n", capture_output=True, text=True, check=True, cwd=ROOT,
     ).stdout
     assert out == "党员志愿者\n"

@@ -30,7 +30,7 @@ from tools.redisserver import RedisServer
 from tools.replica import HOST, Article, generate
 from tools.server import ReplicaServer, free_port
 
-from .conftest import FAST, ROOT, crawl
+from tests.conftest import FAST, ROOT, crawl
 
 ARTICLES, PAGES = 40, 3
 SLOW = ("-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")  # a crawl long enough to share

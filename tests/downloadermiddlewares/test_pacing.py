@@ -10,7 +10,7 @@ from crawler.storage.layout import url_to_path
 from tools.replica import HOST, generate
 from tools.server import ReplicaServer
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 NO_THROTTLE = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_BACKOFF_BASE=0", "-s", "STATE_FILE=",
                "-s", "LOG_LEVEL=INFO")
