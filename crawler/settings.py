@@ -86,9 +86,9 @@ DOWNLOADER_MIDDLEWARES = {
 # Save every response's body, byte for byte, under this folder in the replay
 # layout, with mirror-index.sqlite (URL -> file, status, content type, time, SHA-256).
 MIRROR_DIR = None
-# Follow every link on the site, not only article links and page bars. Unset:
-# on in mirror mode (a mirror is the whole site), off otherwise.
-FOLLOW_ALL_LINKS = None
+# Follow every link on the site, not only article links and page bars. On in
+# mirror mode (a mirror is the whole site) unless given with -s.
+FOLLOW_ALL_LINKS = False
 # Also fetch the images and stylesheets pages use (Scrapy's FilesPipeline).
 MIRROR_REQUISITES = False
 # Also write every request and response to this WARC 1.1 file (.warc.gz: gzipped).
@@ -139,6 +139,8 @@ LISTING_STOP_AFTER = 1
 WRITE_UNCHANGED = False
 EXTENSIONS = {
     "crawler.extensions.summary.RunSummary": 500,
+    # A finished crawl's JOBDIR is cleared for the next run; a stopped one is resumed.
+    "crawler.extensions.jobdir.ReusableJobDir": 0,
     # What earlier runs saw (STATE_FILE, kept by STATE_ROWS), for the components of an incremental crawl.
     "crawler.state.rows.ArticleState": 0,
     # Scrapy's CLOSESPIDER_* limits, which without JOBDIR drain the crawl rather than drop it.

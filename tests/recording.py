@@ -23,3 +23,21 @@ class RecordingPipeline:
 
     def close_spider(self):
         self.path.write_text("".join(self.seen), encoding="utf-8")
+
+
+class FailOncePipeline:
+    """Raise on the article FAIL_ONCE_URL the first time it comes, as a user's pipeline with a bad day would
+    (a full disk, a database down); note that it did in FAIL_ONCE_MARK, and let it through on later runs."""
+
+    def __init__(self, url: str, mark: str):
+        self.url, self.mark = url, Path(mark)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("FAIL_ONCE_URL"), crawler.settings.get("FAIL_ONCE_MARK"))
+
+    def process_item(self, item):
+        if isinstance(item, ArticleItem) and item.url == self.url and not self.mark.exists():
+            self.mark.write_text("failed once\n")
+            raise OSError(28, "No space left on device")
+        return item

@@ -10,10 +10,9 @@ import sys
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from tests.conftest import FAST, FIXTURE_SITE, ROOT, SITE_URL, RunningCrawl, crawl_with_stats
 from tools.replica import HOST, generate
 from tools.server import ReplicaServer
-
-from tests.conftest import FAST, FIXTURE_SITE, ROOT, SITE_URL, RunningCrawl, crawl_with_stats
 
 
 def error(run: subprocess.CompletedProcess) -> str:
@@ -63,6 +62,7 @@ def test_bad_arguments_and_settings_are_one_line(tmp_path, args, message):
         tmp_path, "-a", f"replay={FIXTURE_SITE}", *args)
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert error(run).startswith(message)
+    assert len(run.stderr.splitlines()) == 1  # no banner, no usage block: the line and nothing more
 
 
 def test_a_start_url_outside_the_saved_site_lists_its_hosts(tmp_path):
@@ -132,7 +132,7 @@ def test_random_bytes_given_as_a_warc_are_one_error_line(tmp_path):
 def test_a_record_that_cannot_be_decoded_is_a_missing_page(mirrored, tmp_path):
     from scrapy.http import HtmlResponse, Request
 
-    from crawler.storage.formats import WarcStorage
+    from crawler.storage.warc import WarcStorage
 
     # A page saved with a gzip Content-Encoding whose bytes are not gzip.
     warc = tmp_path / "broken.warc.gz"

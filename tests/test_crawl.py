@@ -129,7 +129,7 @@ def test_without_output_option_a_timestamped_feed_is_written(tmp_path):
     import subprocess
     import sys
 
-    from .conftest import ROOT
+    from tests.conftest import ROOT
 
     feed = tmp_path / "output" / "%(name)s-%(time)s.jsonl"
     subprocess.run(

@@ -4,9 +4,8 @@ import json
 
 import pytest
 
-from tools.hostile import HostileServer, generate_hostile
-
 from tests.conftest import crawl_with_stats
+from tools.hostile import HostileServer, generate_hostile
 
 PAGE_LIMIT = 350  # above the 300-page article, below the trap's endless pages
 TIMEOUT = 1  # seconds; the server's slow page takes 5

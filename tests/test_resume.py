@@ -5,10 +5,9 @@ import signal
 import subprocess
 import sys
 
+from tests.conftest import FAST, ROOT, RunningCrawl, crawl, rows
 from tools.replica import generate
 from tools.server import ReplicaServer
-
-from tests.conftest import FAST, ROOT, RunningCrawl, crawl, rows
 
 ARTICLES, PAGES = 20, 5
 

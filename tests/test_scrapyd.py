@@ -9,10 +9,9 @@ import pytest
 import requests
 from scrapyd_client.pyclient import ScrapydClient
 
-from tools.server import free_port
-
 from tests.conftest import ROOT, SITE_URL
 from tests.expected import TEXTS
+from tools.server import free_port
 
 
 @pytest.fixture

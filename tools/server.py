@@ -10,9 +10,11 @@ import argparse
 import asyncio
 import hashlib
 import socket
+import sys
 import threading
 from email.utils import formatdate
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from crawler.storage.layout import url_to_path
 
@@ -100,7 +102,17 @@ class ReplicaServer:
             writer.close()
 
     async def handle(self, writer: asyncio.StreamWriter, method: str, target: str, headers: dict[str, str]) -> bool:
-        """Write one response; return whether the connection can serve another request."""
+        """Write one response; return whether the connection can serve another request.
+
+        A request in absolute form (``GET http://www.xiangtianlong.com/ HTTP/1.1``) is one sent to this server
+        as an HTTP proxy (``http_proxy=http://127.0.0.1:PORT``): it is answered for the replica's own host only,
+        so a crawl of the site's real address stays on this machine.
+        """
+        if target.startswith("http://"):
+            parts = urlsplit(target)
+            if parts.hostname != self.host:
+                return await self.send(writer, 502, {"Content-Type": "text/plain"}, b"only the replica's host")
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
         if self.one_name and headers.get("host") != f"127.0.0.1:{self.port}":
             return await self.send(writer, 301, {"Location": f"{self.url}{target}"}, b"")
         status, response_headers, body = self.respond(method, target, headers)
@@ -124,13 +136,20 @@ class ReplicaServer:
             await self._stopped.wait()
 
     def run(self) -> None:
-        asyncio.run(self._main())
+        try:
+            asyncio.run(self._main())
+        except OSError as exc:  # the port is taken: start() says so
+            self._error = exc
+            self._ready.set()
 
     def start(self) -> str:
-        """Serve in a background thread; return the base URL."""
+        """Serve in a background thread; return the base URL. OSError when the port cannot be had."""
+        self._error: OSError | None = None
         self._thread = threading.Thread(target=self.run, daemon=True)
         self._thread.start()
         self._ready.wait()
+        if self._error is not None:
+            raise self._error
         return self.url
 
     def wait(self) -> None:
@@ -146,7 +165,7 @@ class ReplicaServer:
 
 
 _REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified", 404: "Not Found",
-            500: "Internal Server Error", 503: "Service Unavailable"}
+            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -160,8 +179,12 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def serve_until_interrupted(server: ReplicaServer) -> None:
-    """Run ``server`` in the foreground until Ctrl-C."""
-    print(f"serving {server.root / server.host} at {server.start()}/ (Ctrl-C to stop)", flush=True)
+    """Run ``server`` in the foreground until Ctrl-C; one line and exit status 1 when its port is taken."""
+    try:
+        url = server.start()
+    except OSError as exc:
+        sys.exit(f"cannot serve on 127.0.0.1:{server.port}: {exc.strerror or exc}")
+    print(f"serving {server.root / server.host} at {url}/ (Ctrl-C to stop)", flush=True)
     try:
         server.wait()
     except KeyboardInterrupt:

@@ -13,16 +13,17 @@ incomplete articles and for a run stopped with Ctrl-C.
 from __future__ import annotations
 
 import logging
+import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
-from scrapy.exceptions import UsageError
 from scrapy.utils.misc import load_object
 
 from crawler.merge.stores import PageStore
-from crawler.storage.formats import StorageError, describe_storage
+from crawler.storage.base import StorageError
+from crawler.storage.formats import describe_storage
 
 logger = logging.getLogger(__name__)
 SCRIPTS = ("traditional", "simplified")
@@ -30,14 +31,18 @@ RECHECKS = ("due", "first", "all")
 
 
 class Command(ScrapyCrawl):
+    def process_options(self, args: list[str], opts) -> None:
+        super().process_options(args, opts)
+        try:  # here, before Scrapy's banner and its crawler: a bad argument is one line and nothing more
+            check_arguments(opts.spargs, self.settings)
+        except ValueError as exc:
+            sys.stderr.write(f"scrapy crawl: error: {exc}\n")
+            sys.exit(2)
+
     def run(self, args: list[str], opts) -> None:
         if len(args) != 1:
             super().run(args, opts)
             return
-        try:
-            check_arguments(opts.spargs, self.settings)
-        except ValueError as exc:
-            raise UsageError(str(exc), print_help=False) from None
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
@@ -145,6 +150,8 @@ def failure_reasons(stats: dict, shared: bool = False) -> list[str]:
         reasons.append("no page was fetched")
     if stats.get("redis/lost"):
         reasons.append("Redis stopped answering")
+    if stats.get("articles/failed_downstream"):
+        reasons.append(f"{stats['articles/failed_downstream']} articles were not written: a pipeline failed on them")
     if any(key.startswith("feedexport/failed_count") for key in stats):
         reasons.append("a feed could not be written")
     if stats.get("errors/logged"):

@@ -2,7 +2,7 @@
 
 The spider says when a callback's output is all out and how many items it held
 (``crawler.signals.callback_done``); the item signals say when each item is
-through the pipelines; the requests it yielded are in the frontier by then.
+through the pipelines (scraped, or dropped on purpose); the requests it yielded are in the frontier by then.
 Only when both are known is the lease acknowledged, so a worker killed in
 between leaves its request to be done again by another: at least once.
 """
@@ -24,7 +24,9 @@ class Acknowledgements:
         self.ack = ack
         self.open: dict[int, list[int]] = {}  # lease -> [items through, items out (-1: the callback still runs)]
         crawler.signals.connect(self.callback_done, callback_done)
-        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+        # Not item_error: an item a pipeline failed on leaves its request unacknowledged, to be done again once its
+        # lease expires.
+        for signal in (signals.item_scraped, signals.item_dropped):
             crawler.signals.connect(self.item_done, signal)
 
     def callback_done(self, request, items: int) -> None:

@@ -15,7 +15,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
-from crawler.storage.formats import FAILED, FolderStorage, PageStorage, WarcStorage
+from crawler.storage.base import FAILED, PageStorage
+from crawler.storage.folder import FolderStorage
+from crawler.storage.warc import WarcStorage
 
 _OUTCOMES = ("new", "changed", "unchanged", "failed")
 

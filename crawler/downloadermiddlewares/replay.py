@@ -11,7 +11,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.responsetypes import responsetypes
 
-from crawler.storage.formats import PageStorage, StorageError, open_storage
+from crawler.storage.base import PageStorage, StorageError
+from crawler.storage.formats import open_storage
 
 
 class ReplayMiddleware:

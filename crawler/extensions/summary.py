@@ -157,20 +157,21 @@ class RunSummary:
         get = self.stats.get_value
         fetched, articles, listings = get("pages/fetched", 0), get("pages/article", 0), get("pages/listing", 0)
         warnings = []
-        if listings and not articles:
+        known = get("articles/skipped_recent", 0) + get("articles/unchanged", 0)
+        if listings and not articles and not known:  # a quiet re-run's listings show only known articles
             warnings.append(
-                f"WARNING: {listings} listing pages were fetched but not one article page: the listings link to "
+                f"{listings} listing pages were fetched but not one article page: the listings link to "
                 "nothing that reads as an article. The site's markup may have changed; see what the crawler makes "
                 "of a listing and of an article with `scrapy explain URL`."
             )
         if fetched >= 4 and get("pages/other", 0) >= MOSTLY_OTHER * fetched:
             warnings.append(
-                f"WARNING: {get('pages/other', 0)} of {fetched} pages read as neither article nor listing. "
+                f"{get('pages/other', 0)} of {fetched} pages read as neither article nor listing. "
                 "The site's markup may have changed; check one with `scrapy explain URL`."
             )
         if get("pages/suspect", 0):
             warnings.append(
-                f"WARNING: {get('pages/suspect', 0)} pages with {SUSPECT_PROSE} or more characters of prose were not "
+                f"{get('pages/suspect', 0)} pages with {SUSPECT_PROSE} or more characters of prose were not "
                 f"read as articles, and may be articles lost: {'; '.join(self.suspect_pages)}. See why with "
                 "`scrapy explain URL`."
             )
@@ -178,7 +179,7 @@ class RunSummary:
         not_articles = get("summary/items_not_articles", 0)
         if not_articles and not_articles >= MOSTLY_OTHER * get("links/items", 0):
             warnings.append(
-                f"WARNING: {not_articles} of {get('links/items', 0)} links taken from listings as articles were "
+                f"{not_articles} of {get('links/items', 0)} links taken from listings as articles were "
                 "not article pages. Set ARTICLE_LINK_SELECTOR, or check with `scrapy explain URL`."
             )
         return warnings
@@ -189,7 +190,7 @@ class RunSummary:
         suspected, stripped = get("cleaning/suspected_readings", 0), get("cleaning/readings_stripped", 0)
         if suspected >= MIN_SUSPECTS and suspected > SUSPECT_SHARE * stripped:
             warnings.append(
-                f"WARNING: the text's format may have drifted: {suspected} syllables that look like pinyin readings "
+                f"the text's format may have drifted: {suspected} syllables that look like pinyin readings "
                 f"were kept (against {stripped} readings stripped), e.g. " + "; ".join(self.suspects) + ". Nothing "
                 "was removed on suspicion: check a page with `python -m crawler.text.cleaning --check FILE`."
             )
@@ -198,7 +199,7 @@ class RunSummary:
             without = get(f"cleaning/pages_without_{name.replace(' ', '_')}", 0)
             if pages >= 4 and without >= MOSTLY_WITHOUT * pages:
                 warnings.append(
-                    f"WARNING: {without} of {pages} article pages have no {name} in its known words: the site may "
+                    f"{without} of {pages} article pages have no {name} in its known words: the site may "
                     f"have reworded it, and it stays in the text (e.g. {', '.join(urls)})."
                 )
         return warnings

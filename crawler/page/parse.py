@@ -73,15 +73,9 @@ class Extraction:
             article_link_selector=settings.get("ARTICLE_LINK_SELECTOR") or "",
             article_url_pattern=settings.get("ARTICLE_URL_PATTERN") or "",
             listing_url_pattern=settings.get("LISTING_URL_PATTERN") or "",
-            all_links=follow_all_links(settings),
-            requisites=bool(settings.get("MIRROR_DIR")) and settings.getbool("MIRROR_REQUISITES"),
+            all_links=settings.getbool("FOLLOW_ALL_LINKS"),
+            requisites=settings.getbool("MIRROR_REQUISITES"),
         )
-
-
-def follow_all_links(settings) -> bool:
-    """FOLLOW_ALL_LINKS, which when unset is on in mirror mode (MIRROR_DIR)."""
-    value = settings.get("FOLLOW_ALL_LINKS")
-    return bool(settings.get("MIRROR_DIR")) if value is None else settings.getbool("FOLLOW_ALL_LINKS")
 
 
 @dataclass

@@ -42,8 +42,9 @@ class MergePagesPipeline:
         # The URL of an article on its way to the feed -> its key in the store: a later pipeline may pass on a copy.
         self._keys: dict[str, str] = {}
         crawler.signals.connect(self.spider_idle, signals.spider_idle)
-        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+        for signal in (signals.item_scraped, signals.item_dropped):
             crawler.signals.connect(self.article_done, signal)
+        crawler.signals.connect(self.article_failed, signals.item_error)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -94,11 +95,28 @@ class MergePagesPipeline:
         A crawl killed between the feed and this point writes the article again
         when resumed: a rare duplicate, never a loss.
         """
-        if isinstance(item, PageItem) or not ItemAdapter.is_item(item):
-            return  # a page held or dropped by the merge: its URL may be its article's
-        key = self._keys.pop(ItemAdapter(item).get("url"), None)
+        key = self._key(item)
         if key is not None:
             self.store.written(key)
+
+    def article_failed(self, item, failure):
+        """A later pipeline failed on the article: it is not written. Its pages stay in a persistent store for a
+        resumed crawl, the state does not know it, so the next run writes it; the run exits 1."""
+        if isinstance(item, PageItem):  # Scrapy names the item that entered the pipelines: the page that completed it
+            url = next((url for url, key in self._keys.items() if key == item.article_url), None)
+            item = {"url": url}
+        key = self._key(item)
+        if key is not None:
+            self.crawler.stats.inc_value("articles/failed_downstream")
+            self.crawler.spider.logger.error(
+                "Article %s was not written: a pipeline after the merge failed on it (%s); the next run writes it",
+                ItemAdapter(item).get("url"), failure.getErrorMessage())
+
+    def _key(self, item) -> str | None:
+        """The store's key of an article on its way to the feed, now through (None: not such an article)."""
+        if isinstance(item, PageItem) or not ItemAdapter.is_item(item):
+            return None  # a page held or dropped by the merge, whose URL may be its article's
+        return self._keys.pop(ItemAdapter(item).get("url"), None)
 
     def close_spider(self):
         self.store.close()

@@ -39,6 +39,8 @@ DEFAULT_START_URL = "http://www.xiangtianlong.com/"
 ARTICLE_PRIORITY = 2  # above a listing walk's pages (1), new articles (0) and due re-checks (-1)
 MIRROR_PRIORITY = -2  # the links only mirror mode follows: last
 START = Trail(LINK)
+# A mirror is the whole site as it is now: every link followed, every page fetched (no state of earlier runs).
+MIRROR_SETTINGS = {"FOLLOW_ALL_LINKS": True, "STATE_FILE": ""}
 REPLAY_SETTINGS = {
     "STATE_FILE": "",
     "AUTOTHROTTLE_ENABLED": False,
@@ -110,6 +112,9 @@ class HometownSpider(scrapy.Spider):
             # allows: no state (that is the live site's), no politeness delays.
             for name, value in REPLAY_SETTINGS.items():
                 settings.set(name, value, priority="spider")
+        if settings.get("MIRROR_DIR"):
+            for name, value in MIRROR_SETTINGS.items():
+                settings.set(name, value, priority="spider")
         recheck = kwargs.pop("recheck", None)
         if recheck is not None:
             if recheck not in ("due", "first", "all"):
@@ -138,7 +143,7 @@ class HometownSpider(scrapy.Spider):
             yield request
         if self.listing_walk and self.seeds:
             # Known articles due for a re-check (or incomplete), wherever they are listed.
-            for url in self.listing_walk.due():
+            for url in self.listing_walk.due(self.allowed_domains):
                 yield self._request(url, Trail(ITEM)).replace(priority=-1)
 
     def _request(self, url: str, trail: Trail) -> Request:

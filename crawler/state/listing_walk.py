@@ -24,6 +24,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.page.links import Item
 from crawler.page.pagebar import PageBar
+from crawler.site import on_site
 from crawler.state.rows import ArticleState, older_than
 
 _DATE = re.compile(r"(?:(\d{4})\s*[-/年.]\s*)?(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
@@ -68,13 +69,14 @@ class ListingWalk:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if settings.get("RECHECK") != "due" or settings.getbool("WRITE_UNCHANGED") or settings.get("MIRROR_DIR"):
+        if settings.get("RECHECK") != "due" or settings.getbool("WRITE_UNCHANGED"):
             raise NotConfigured  # every listing page and known article is fetched, as in a first run
         return cls(crawler, ArticleState.of(crawler))
 
-    def due(self) -> list[str]:
-        """Known articles to fetch whether or not a listing walked shows them: incomplete, or not checked lately."""
-        urls = self.state.due(older_than(self.recheck_after))
+    def due(self, domains: list[str]) -> list[str]:
+        """Known articles of the site (``domains``) to fetch whether or not a listing walked shows them: incomplete,
+        not checked lately, or never written. Another site's, in the same state file, are not this crawl's."""
+        urls = [url for url in self.state.due(older_than(self.recheck_after)) if on_site(url, domains)]
         self.crawler.stats.inc_value("articles/recheck_due", len(urls))
         return urls
 

@@ -188,10 +188,16 @@ class ArticleState:
 
     def due(self, checked_before: datetime) -> list[str]:
         """The articles to fetch again whatever the listings show: complete ones not checked since
-        ``checked_before``, and every incomplete one."""
+        ``checked_before``, every incomplete one, and every one a listing gave whose first page was fetched but
+        which never reached the feed (a pipeline failed on it, or the run was killed before)."""
         before = _stamp(checked_before)
-        return sorted(row["url"] for row in self.rows.rows("articles")
-                      if not row["complete"] or not row.get("last_checked") or row["last_checked"] < before)
+        articles = list(self.rows.rows("articles"))
+        known = {row["url"] for row in articles}
+        due = {row["url"] for row in articles
+               if not row["complete"] or not row.get("last_checked") or row["last_checked"] < before}
+        due |= {row["url"] for row in self.rows.rows("first_pages")
+                if row["url"] not in known and row.get("listed_title") is not None}
+        return sorted(due)
 
     def first_page_fetched(self, url: str, etag: str | None, last_modified: str | None, body: bytes,
                            listed: Listed | None = None) -> None:

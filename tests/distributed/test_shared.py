@@ -26,11 +26,10 @@ from crawler.items import PageContent, PageItem
 from crawler.merge.stores import LatePage, is_whole
 from crawler.state.rows import ArticleState, Listed, SqliteRows
 from crawler.storage.layout import url_to_path
+from tests.conftest import FAST, ROOT, crawl
 from tools.redisserver import RedisServer
 from tools.replica import HOST, Article, generate
 from tools.server import ReplicaServer, free_port
-
-from tests.conftest import FAST, ROOT, crawl
 
 ARTICLES, PAGES = 40, 3
 SLOW = ("-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")  # a crawl long enough to share

@@ -6,12 +6,11 @@ import json
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.storage.formats import FolderStorage
+from crawler.storage.folder import FolderStorage
 from crawler.storage.layout import MirrorIndex, url_to_path
+from tests.conftest import crawl_with_stats
 from tools.replica import HOST, generate, seed_lines
 from tools.server import ReplicaServer
-
-from tests.conftest import crawl_with_stats
 
 GBK_URL = "/gbk/4600.html"
 
@@ -146,7 +145,7 @@ def test_no_url_makes_the_mirror_write_outside_its_folder(tmp_path, url):
 def test_a_killed_mirror_crawl_leaves_an_index_that_matches_its_files(tmp_path):
     import signal
 
-    from .conftest import RunningCrawl, rows
+    from tests.conftest import RunningCrawl, rows
 
     site = tmp_path / "site"
     generate(site, 10, 5)

@@ -7,10 +7,9 @@ import time
 import pytest
 
 from crawler.storage.layout import url_to_path
+from tests.conftest import ROOT
 from tools.replica import HOST, generate
 from tools.server import ReplicaServer
-
-from tests.conftest import ROOT
 
 NO_THROTTLE = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_BACKOFF_BASE=0", "-s", "STATE_FILE=",
                "-s", "LOG_LEVEL=INFO")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.storage.formats import FolderStorage
+from crawler.storage.folder import FolderStorage
 from crawler.storage.layout import MAX_NAME_BYTES, saved_file, saved_url, url_to_path
 
 
@@ -138,7 +138,8 @@ def test_a_warc_of_2000_pages_is_opened_once_and_gives_back_every_page(tmp_path,
 
     from scrapy.http import HtmlResponse, Request
 
-    from crawler.storage.formats import WarcStorage, open_storage
+    from crawler.storage.formats import open_storage
+    from crawler.storage.warc import WarcStorage
 
     path = tmp_path / "crawl.warc.gz"
     writer = WarcStorage(path)

@@ -5,10 +5,9 @@ import json
 import re
 import signal
 
+from tests.conftest import FIXTURE_SITE, SITE_URL, RunningCrawl, crawl_with_stats
 from tools.replica import generate
 from tools.server import ReplicaServer
-
-from tests.conftest import FIXTURE_SITE, SITE_URL, RunningCrawl, crawl_with_stats
 
 ARTICLES, PAGES = 20, 5
 

@@ -7,7 +7,6 @@ from scrapy.settings import Settings
 
 from crawler import settings as project_settings
 from crawler.page.parse import ARTICLE, LISTING, OTHER, Extraction, parse_page, redecoded
-
 from tests.conftest import FIXTURE_SITE, SITE_HOST, SITE_URL, fixture_response
 
 EXTRACTION = Extraction.from_settings(Settings(vars(project_settings)))

@@ -7,10 +7,9 @@ import sys
 
 import pytest
 
+from tests.conftest import FIXTURE_SITE, ROOT, SITE_HOST, crawl_with_stats
 from tools.hostile import HostileServer, generate_hostile
 from tools.server import ReplicaServer
-
-from tests.conftest import FIXTURE_SITE, ROOT, SITE_HOST, crawl_with_stats
 
 PORTAL = ROOT / "fixtures" / "portal"
 PORTAL_HOST = "www.portal.test"

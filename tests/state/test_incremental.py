@@ -9,10 +9,9 @@ import shutil
 import pytest
 
 from crawler.storage.layout import url_to_path
+from tests.conftest import crawl_with_stats
 from tools.replica import HOST, Article, generate
 from tools.server import ReplicaServer
-
-from tests.conftest import crawl_with_stats
 
 ARTICLES, PAGES = 6, 6
 

@@ -7,10 +7,9 @@ import sqlite3
 import pytest
 
 from crawler.storage.layout import url_to_path
+from tests.conftest import crawl_with_stats
 from tools.replica import HOST, Article, generate, listing_url
 from tools.server import ReplicaServer
-
-from tests.conftest import crawl_with_stats
 
 ARTICLES, PAGES, PER_LISTING = 300, 2, 20
 SMALL = (300, 900)  # bytes of text a page: small pages, a quick crawl

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from crawler.text.cleaning import clean_text, strip_disclaimer, strip_pinyin
 from crawler.text.pagewords import is_page_bar
 from crawler.text.script import to_simplified
-
 from tests.conftest import ROOT
 
 READING = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")

@@ -5,7 +5,6 @@ import shutil
 
 from crawler.text.cleaning import clean_text
 from crawler.text.drift import measure, suspects
-
 from tests.conftest import FIXTURE_SITE, SITE_HOST, crawl_with_stats
 
 READING = re.compile(r"\(([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+)\)")

@@ -8,7 +8,6 @@ from opencc import OpenCC
 from scrapy.http import HtmlResponse
 
 from crawler.text.script import _tables, to_simplified
-
 from tests.conftest import ROOT
 
 
