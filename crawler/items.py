@@ -14,6 +14,9 @@ class PageContent:
     images: list[str] = field(default_factory=list)
     author: str | None = None
     published: str | None = None
+    # The source lines and disclaimers, in their known words, anywhere on the page (in the body or not): the drift
+    # alarm's evidence that the site still carries them as it did.
+    boilerplate: tuple[int, int] = (0, 0)
 
 
 @dataclass

@@ -101,8 +101,9 @@ def write_page(root: Path, url: str, body: str | bytes) -> None:
 
 
 def _article_pages(article: Article, lines, titles, rng: random.Random,
-                   page_bytes: tuple[int, int]) -> tuple[list[str], str, str]:
-    """The HTML of each page of an article, its title and its expected clean text."""
+                   page_bytes: tuple[int, int], notes_after: bool = False) -> tuple[list[str], str, str]:
+    """The HTML of each page of an article, its title and its expected clean text. With ``notes_after`` the source
+    line and the disclaimer are a block of their own after the article's, as some sites place them."""
     title_annotated, title_clean = titles[article.number % len(titles)]
     suffix = f"（{article.number}）"
     pages, expected, carry = [], [], ""
@@ -132,7 +133,8 @@ def _article_pages(article: Article, lines, titles, rng: random.Random,
             + paragraphs
             + "\n"
             + (page_bar(page, article.pages, article.url) if article.pages > 1 else "")
-            + f"\n<p>{SOURCE_LINE}</p>\n<p>{DISCLAIMER}</p>\n</div>\n"
+            + (f"\n</div>\n<div class=\"note\"><p>{SOURCE_LINE}</p>\n<p>{DISCLAIMER}</p></div>\n" if notes_after
+               else f"\n<p>{SOURCE_LINE}</p>\n<p>{DISCLAIMER}</p>\n</div>\n")
             + PAGE_FOOT
         )
     return pages, title_clean + suffix, "".join(expected)
@@ -143,7 +145,7 @@ def listing_url(number: int) -> str:
 
 
 def generate(root: Path, articles: int, pages: int, per_listing: int = 20, seed: int = 0,
-             page_bytes: tuple[int, int] = (9000, 15000), newest_first: bool = False) -> int:
+             page_bytes: tuple[int, int] = (9000, 15000), newest_first: bool = False, notes_after: bool = False) -> int:
     """Write a site of ``articles`` × ``pages`` pages under ``root/<HOST>``; return the number of pages.
 
     Article n is dated n days after 2023-01-01. The listings show them oldest
@@ -163,7 +165,7 @@ def generate(root: Path, articles: int, pages: int, per_listing: int = 20, seed:
             for number in order[(listing - 1) * per_listing: listing * per_listing]:
                 article = Article(number, pages)
                 html_pages, title, text = _article_pages(article, lines, titles, random.Random(seed * 7919 + number),
-                                                         page_bytes)
+                                                         page_bytes, notes_after)
                 for page, body in enumerate(html_pages, 1):
                     write_page(root, article.url(page), body)
                 write_page(root, f"/uploads/allimg/{10000 + number}.jpg", IMAGE)

@@ -192,7 +192,7 @@ class RunSummary:
             warnings.append(
                 f"the text's format may have drifted: {suspected} syllables that look like pinyin readings "
                 f"were kept (against {stripped} readings stripped), e.g. " + "; ".join(self.suspects) + ". Nothing "
-                "was removed on suspicion: check a page with `python -m crawler.text.cleaning --check FILE`."
+                "was removed on suspicion: check a page with `python -m crawler.text --check FILE`."
             )
         pages = get("cleaning/pages", 0)
         for name, urls in self.without.items():

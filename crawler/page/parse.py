@@ -43,6 +43,7 @@ from crawler.page.pagebar import PageBar, find_bar
 from crawler.page.title import headline as find_headline
 from crawler.page.title import headline_text, own_part, plain
 from crawler.site import absolute_url
+from crawler.text.cleaning import boilerplate_counts
 
 __all__ = ["ARTICLE", "LISTING", "OTHER", "Extraction", "ParsedPage", "not_a_page", "parse_page", "redecoded"]
 
@@ -274,5 +275,6 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
         images=images,
         author=author.group(1) if author else None,
         published=_published(info),
+        boilerplate=boilerplate_counts("".join(text for _, text in texts)),
     )
     return page

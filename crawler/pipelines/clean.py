@@ -38,8 +38,12 @@ class CleanPipeline:
         self.stats.inc_value("cleaning/disclaimers", drift.disclaimers)
         self.stats.inc_value("cleaning/suspected_readings", len(drift.suspects))
         self.stats.inc_value("cleaning/pages", 1)
-        missing = [name for name, count in (("source line", drift.source_lines), ("disclaimer", drift.disclaimers))
-                   if not count]
+        # Missing: in its known words neither in the body nor anywhere else on the page (a site that places them
+        # after the body, where the body leaves them out, still carries them as it did).
+        on_page = content.boilerplate
+        missing = [name for name, count, anywhere in (("source line", drift.source_lines, on_page[0]),
+                                                      ("disclaimer", drift.disclaimers, on_page[1]))
+                   if not count and not anywhere]
         for name in missing:
             self.stats.inc_value(f"cleaning/pages_without_{name.replace(' ', '_')}")
         if drift.suspects or missing:

@@ -70,7 +70,7 @@ def measure(raw: str, cleaned: str) -> Drift:
 
 
 def check_report(text: str, name: str) -> str:
-    """``python -m crawler.text.cleaning --check``: the counts for a saved page's text, or for each article of a JSON Lines
+    """``python -m crawler.text --check``: the counts for a saved page's text, or for each article of a JSON Lines
     feed (cleaned already, so only what was kept shows)."""
     records = []
     if text.lstrip().startswith("{"):

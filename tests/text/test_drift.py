@@ -50,3 +50,15 @@ def test_the_fixture_site_as_it_is_raises_no_drift_alarm(tmp_path):
     assert run.stats["cleaning/suspected_readings"] == 0
     assert run.stats.get("cleaning/pages_without_disclaimer", 0) == 0
     assert "may have drifted" not in run.log and "article pages have no" not in run.log
+
+
+def test_a_site_that_places_the_source_line_and_disclaimer_after_the_body_raises_no_alarm(tmp_path):
+    from tools.replica import generate
+
+    generate(tmp_path / "site", 6, 2, notes_after=True)
+    run = crawl_with_stats(tmp_path, "-a", f"replay={tmp_path / 'site'}", "-s", "STATE_FILE=")
+    assert len(run.records) == 6 and run.stats["cleaning/pages"] == 12
+    assert all("來源於" not in r["text"] for r in run.records)  # the body leaves the notes out ...
+    assert run.stats.get("cleaning/pages_without_disclaimer", 0) == 0  # ... and the page still carries them
+    assert run.stats.get("cleaning/pages_without_source_line", 0) == 0
+    assert " WARNING: " not in run.log
