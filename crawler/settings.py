@@ -86,6 +86,11 @@ DOWNLOADER_MIDDLEWARES = {
 # Save every response's body, byte for byte, under this folder in the replay
 # layout, with mirror-index.sqlite (URL -> file, status, content type, time, SHA-256).
 MIRROR_DIR = None
+# Read the sitemaps robots.txt names (or /sitemap.xml): the articles the
+# listings no longer show are reached too.
+SITEMAPS = True
+# Read the RSS and Atom feeds the start page links.
+SITE_FEEDS = True
 # Follow every link on the site, not only article links and page bars. On in
 # mirror mode (a mirror is the whole site) unless given with -s.
 FOLLOW_ALL_LINKS = False

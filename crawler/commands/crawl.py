@@ -49,7 +49,8 @@ class Command(ScrapyCrawl):
         if self.crawler_process.bootstrap_failed:
             reasons = ["the crawl could not start"]  # and it may have no stats
         else:
-            reasons = failure_reasons(crawler.stats.get_stats(), shared=bool(crawler.settings.get("REDIS_URL")))
+            reasons = failure_reasons(crawler.stats.get_stats(), shared=bool(crawler.settings.get("REDIS_URL")),
+                                      start_url=crawler.spider.start_url)
         if reasons:
             self.exitcode = 1
             logger.error("Exit status 1: %s", "; ".join(reasons))
@@ -138,7 +139,7 @@ def check_writable(feed: str) -> None:
         raise ValueError(f"feed {feed}: cannot be written there ({exc.strerror or exc})") from None
 
 
-def failure_reasons(stats: dict, shared: bool = False) -> list[str]:
+def failure_reasons(stats: dict, shared: bool = False, start_url: str | None = None) -> list[str]:
     """Why a finished crawl failed, from its stats: empty when it did its job.
 
     A worker of a shared crawl (REDIS_URL) may find the job's pages all taken by others: no page is no failure.
@@ -148,6 +149,9 @@ def failure_reasons(stats: dict, shared: bool = False) -> list[str]:
         reasons.append("the start page could not be fetched")
     elif not stats.get("pages/fetched") and not shared:
         reasons.append("no page was fetched")
+    elif not (shared or stats.get("pages/article") or stats.get("pages/listing") or stats.get("articles/unchanged")):
+        reasons.append(f"the start page {start_url} leads to no listing and no article, after its menu, sitemaps "
+                       f"and feeds: see why with scrapy explain {start_url}")
     if stats.get("redis/lost"):
         reasons.append("Redis stopped answering")
     if stats.get("articles/failed_downstream"):

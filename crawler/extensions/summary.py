@@ -128,6 +128,11 @@ class RunSummary:
             f"duplicates {get('pages/duplicate', 0)}, skipped as known {get('pages/skipped_known', 0)}; "
             f"readings stripped {get('cleaning/readings_stripped', 0)}"
         )]
+        reach = [f"{via} {get(f'reach/{via}/urls', 0)} URLs ({get(f'reach/{via}/known', 0)} known and not due), "
+                 f"{get(f'reach/{via}/articles', 0)} article pages first reached there"
+                 for via in ("sitemap", "feed", "menu") if get(f"reach/{via}/urls")]
+        if reach:
+            lines.append("beyond the listings: " + "; ".join(reach))
         skipped = {k.split("/", 2)[2]: v for k, v in self.stats.get_stats().items() if k.startswith("links/skipped/")}
         lines.append(
             f"links on listings: {get('links/items', 0)} article links followed"
@@ -164,9 +169,12 @@ class RunSummary:
                 "nothing that reads as an article. The site's markup may have changed; see what the crawler makes "
                 "of a listing and of an article with `scrapy explain URL`."
             )
-        if fetched >= 4 and get("pages/other", 0) >= MOSTLY_OTHER * fetched:
+        # A sitemap lists the site's own pages too (home, about): those are other by right, not a sign of drift.
+        listed_other = get("reach/other", 0)
+        other, read = get("pages/other", 0) - listed_other, fetched - listed_other
+        if read >= 4 and other >= MOSTLY_OTHER * read:
             warnings.append(
-                f"{get('pages/other', 0)} of {fetched} pages read as neither article nor listing. "
+                f"{other} of {read} pages read as neither article nor listing. "
                 "The site's markup may have changed; check one with `scrapy explain URL`."
             )
         if get("pages/suspect", 0):

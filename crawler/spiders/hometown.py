@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,8 +17,10 @@ from crawler.downloadermiddlewares.drain import StoppedBeforeFetch
 from crawler.items import PageItem
 from crawler.page.kind import suspect
 from crawler.page.parse import ARTICLE, LISTING, OTHER, Extraction, ParsedPage, not_a_page, parse_page
-from crawler.signals import callback_done, job_joined, page_classified, page_suspect, site_landed
+from crawler.signals import job_joined, page_classified, page_suspect, site_landed
 from crawler.site import site_domain
+from crawler.spiders.output import reports_output
+from crawler.spiders.reach import SiteReach
 from crawler.spiders.walk import (
     ARTICLE_PAGE,
     ITEM,
@@ -49,26 +50,7 @@ REPLAY_SETTINGS = {
 }
 
 
-def reports_output(callback: Callable) -> Callable:
-    """Signal callback_done once a callback's output is all out, with how many items it held (a shared crawl
-    acknowledges the request once they are through the pipelines)."""
-
-    @functools.wraps(callback)
-    def wrapper(spider: HometownSpider, result: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        items = 0
-        try:
-            for thing in callback(spider, result, *args, **kwargs):
-                items += not isinstance(thing, Request)
-                yield thing
-        finally:
-            request = getattr(result, "request", None)  # a response, or the failure an errback is given
-            if request is not None:
-                spider.crawler.signals.send_catch_log(callback_done, request=request, items=items)
-
-    return wrapper
-
-
-class HometownSpider(scrapy.Spider):
+class HometownSpider(SiteReach, scrapy.Spider):
     """Crawl listing pages and whole articles, following page bars by their words and numbers.
 
     Arguments (``-a``): ``start_url`` (a listing page, an article's first page or
@@ -141,6 +123,8 @@ class HometownSpider(scrapy.Spider):
             request = self._request(self.start_url, START)
             request.meta["site_entry"] = True  # where it lands after redirects is the site too
             yield request
+            for request in self._reach_start():  # the sitemaps, found through robots.txt
+                yield request
         if self.listing_walk and self.seeds:
             # Known articles due for a re-check (or incomplete), wherever they are listed.
             for url in self.listing_walk.due(self.allowed_domains):
@@ -189,6 +173,12 @@ class HometownSpider(scrapy.Spider):
                                 "scrapy explain %s", page.url, page.kind, page.prose_chars, page.url)
             self.crawler.signals.send_catch_log(page_suspect, url=page.url, kind=page.kind,
                                                 prose_chars=page.prose_chars)
+        if response.meta.get("site_entry"):
+            yield from self._reach_from_start_page(response, page)
+        if page.kind == ARTICLE and response.meta.get("reach"):
+            stats.inc_value(f"reach/{response.meta['reach']}/articles")  # first reached that way, not by a listing
+        elif page.kind == OTHER and response.meta.get("reach"):
+            stats.inc_value("reach/other")  # a site page a sitemap lists (home, about): other by right
         if page.kind == OTHER or (trail.role == ITEM and page.kind != ARTICLE):
             # The surprises, for the run summary to show (counts are in the stats).
             self.crawler.signals.send_catch_log(page_classified, url=page.url, kind=page.kind, role=trail.role)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 
 from scrapy.exceptions import NotConfigured
 
@@ -80,6 +81,15 @@ class ListingWalk:
         self.crawler.stats.inc_value("articles/recheck_due", len(urls))
         return urls
 
+    def wanted(self, url: str, lastmod: str | None) -> bool:
+        """Whether a URL a sitemap or a feed lists is to be fetched: not known as a complete article, due for its
+        re-check, or changed since its last check by the date the site gives (``lastmod``, W3C datetime)."""
+        known = self.state.known(url)
+        if known is None or not known.complete or self.state.checked_before(known, older_than(self.recheck_after)):
+            return True
+        changed = _moment(lastmod)
+        return changed is not None and changed > datetime.fromisoformat(known.last_checked)
+
     def read(self, chain: Chain | None, url: str, bar: PageBar | None, items: list[Item]) -> Visit:
         """A listing page reached by the walk ``chain`` (None: the walk begins here): its items to fetch, and the
         next page to walk to unless the walk stops here."""
@@ -130,6 +140,15 @@ class ListingWalk:
                 chain.start,
             )
         return replace(chain, oldest=min(dates) if dates else chain.oldest)
+
+
+def _moment(w3c: str | None) -> datetime | None:
+    """A sitemap's W3C datetime (``2023-06-28``, ``2023-06-28T09:12:00+08:00``), in UTC when it has no zone."""
+    try:
+        moment = datetime.fromisoformat((w3c or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _date(text: str | None) -> tuple | None:

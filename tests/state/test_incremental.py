@@ -57,11 +57,12 @@ def test_runs_emit_only_new_changed_and_completed_articles(tmp_path, replica):
     assert records[0]["url"].endswith(Article(2, PAGES).url(1))
     assert stats["pages/skipped_known"] == (ARTICLES - 1) * (PAGES - 1)
 
-    # Run 3: nothing changed. Nothing is written; only the listing, robots.txt
-    # and the first page of each article are fetched, and those answer 304.
+    # Run 3: nothing changed. Nothing is written; only the listing, robots.txt,
+    # /sitemap.xml (it names none; the replica has none) and the first page of
+    # each article are fetched, and those answer 304.
     records, stats, _ = crawl()
     assert records == []
-    assert stats["downloader/response_count"] == 1 + 1 + ARTICLES
+    assert stats["downloader/response_count"] == 1 + 1 + 1 + ARTICLES
     assert stats["downloader/response_status_count/304"] == ARTICLES
     assert stats["pages/skipped_known"] == ARTICLES * (PAGES - 1)
 
