@@ -155,7 +155,7 @@ class SiteReach:
         """A sitemap or feed that could not be had: counted; no article is missing for it."""
         self.crawler.stats.inc_value("reach/failed")
         self.logger.info("Not fetched: %s (%s)", failure.request.url, failure.getErrorMessage())
-        return iter(())
+        yield from ()
 
     def _candidates(self, listed: list[Listed], via: str) -> Iterator[Request]:
         """The URLs a sitemap, a feed or the menu lists that are the site's, and to be fetched now."""

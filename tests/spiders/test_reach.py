@@ -127,3 +127,14 @@ def test_a_start_page_that_leads_nowhere_exits_1_naming_it(tmp_path):
         f"Exit status 1: the start page {base}/ leads to no listing and no article, after its menu, sitemaps and "
         f"feeds: see why with scrapy explain {base}/")
     assert json.loads("[]") == [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+
+
+def test_a_rerun_after_two_articles_are_published_writes_those_two_within_20_requests(tmp_path, site):
+    root, base = site
+    crawl_with_stats(tmp_path, "-a", f"start_url={base}/", out_name="first.jsonl")
+    for n in (13, 14):
+        write_page(root, f"/news/{n}.html", article(n))
+    write_page(root, "/news/", listing("新聞", [14, 13, 9]))  # published at the top; the cap pushes 8 and 7 off
+    again = crawl_with_stats(tmp_path, "-a", f"start_url={base}/", out_name="again.jsonl")
+    assert numbers(again.records) == [13, 14] and {r["status"] for r in again.records} == {"new"}
+    assert again.stats["downloader/request_count"] <= 20, again.stats["downloader/request_count"]
