@@ -61,8 +61,8 @@ class Crawl(NamedTuple):
     log: str
 
 
-def crawl_with_stats(tmp_path, *args: str, out_name: str = "articles.jsonl") -> Crawl:
-    """As crawl, with the crawl's stats and log."""
+def crawl_with_stats(tmp_path, *args: str, out_name: str = "articles.jsonl", status: int = 0) -> Crawl:
+    """As crawl, with the crawl's stats and log; the crawl must exit with ``status``."""
     import json
     import re
     import subprocess
@@ -74,7 +74,7 @@ def crawl_with_stats(tmp_path, *args: str, out_name: str = "articles.jsonl") -> 
         *FAST, *args, "-O", str(out), "-s", "LOG_LEVEL=INFO",
     ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == status, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     stats = {k: int(v) for k, v in re.findall(r"'([^']+)': (\d+)[,}]?$", result.stderr, re.MULTILINE)}
     with out.open(encoding="utf-8") as f:

@@ -149,9 +149,13 @@ def failure_reasons(stats: dict, shared: bool = False, start_url: str | None = N
         reasons.append("the start page could not be fetched")
     elif not stats.get("pages/fetched") and not shared:
         reasons.append("no page was fetched")
-    elif not (shared or stats.get("pages/article") or stats.get("pages/listing") or stats.get("articles/unchanged")):
-        reasons.append(f"the start page {start_url} leads to no listing and no article, after its menu, sitemaps "
-                       f"and feeds: see why with scrapy explain {start_url}")
+    elif not (shared or stats.get("pages/article") or stats.get("articles/unchanged")
+              or stats.get("articles/skipped_recent") or stats.get("articles/recheck_due")):
+        # Nothing read as an article, and the run knew none: not a quiet day, the site is not being read.
+        where = "leads to no listing and no article" if not stats.get("pages/listing") else (
+            "leads to listings that link no article page")
+        reasons.append(f"the start page {start_url} {where}, after its menu, sitemaps and feeds: see why with "
+                       f"scrapy explain {start_url}")
     if stats.get("redis/lost"):
         reasons.append("Redis stopped answering")
     if stats.get("articles/failed_downstream"):

@@ -157,11 +157,15 @@ def test_listings_that_link_no_article_raise_the_alarm(tmp_path):
     for name in ["index.html", *(f"list_{n}.html" for n in range(1, 5))]:
         (site / name).write_text(f"<html><head><title>欄目</title></head><body><ul>{rows}</ul></body></html>",
                                  encoding="utf-8")
-    run = crawl_with_stats(tmp_path, "-a", f"replay={tmp_path / 'site'}", "-a", f"start_url=http://{SITE_HOST}/")
+    run = crawl_with_stats(tmp_path, "-a", f"replay={tmp_path / 'site'}", "-a", f"start_url=http://{SITE_HOST}/",
+                           status=1)
     assert run.records == []
     assert run.stats["pages/listing"] == 5 and run.stats.get("pages/article", 0) == 0
     assert "WARNING: 5 listing pages were fetched but not one article page" in run.log
     assert run.stats["summary/warnings"] >= 1
+    assert run.log.splitlines()[-1].endswith(
+        f"Exit status 1: the start page http://{SITE_HOST}/ leads to listings that link no article page, after its "
+        f"menu, sitemaps and feeds: see why with scrapy explain http://{SITE_HOST}/")
 
 
 def test_the_fixture_site_raises_no_alarm(tmp_path):
