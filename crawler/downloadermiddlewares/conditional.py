@@ -35,6 +35,9 @@ class IncrementalMiddleware:
         self.recheck_all = crawler.settings.get("RECHECK") == "all" or crawler.settings.getbool("WRITE_UNCHANGED")
 
     def process_request(self, request: Request) -> None:
+        if request.meta.get("sitemap") and not self.recheck_all:
+            self._ask_if_changed(request, self.state.sitemap(request.url))
+            return
         if not request.meta.get("first_page") or self.recheck_all:
             return
         known = self.state.known(request.url)
@@ -48,7 +51,22 @@ class IncrementalMiddleware:
         if known.last_modified:
             request.headers["If-Modified-Since"] = known.last_modified
 
+    def _ask_if_changed(self, request: Request, known: dict | None) -> None:
+        """A sitemap of pages read before: asked for with its validators (a 304 is its answer if unchanged)."""
+        if known is None:
+            return
+        request.meta["known_sitemap"] = known
+        request.meta.setdefault("handle_httpstatus_list", []).append(304)
+        if known["etag"]:
+            request.headers["If-None-Match"] = known["etag"]
+        if known["last_modified"]:
+            request.headers["If-Modified-Since"] = known["last_modified"]
+
     def process_response(self, request: Request, response: Response) -> Response:
+        known_sitemap = request.meta.get("known_sitemap")
+        if known_sitemap and (response.status == 304 or sha256(response.body) == known_sitemap["body_sha256"]):
+            self.stats.inc_value("reach/sitemap/unchanged")
+            return response.replace(flags=[*response.flags, UNCHANGED_FLAG])
         known: KnownArticle | None = request.meta.get("known_article")
         listed = request.meta.get("listed")
         if known and (response.status == 304 or sha256(response.body) == known.first_page_sha256):

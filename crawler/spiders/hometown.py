@@ -79,6 +79,10 @@ class HometownSpider(SiteReach, scrapy.Spider):
         # as Scrapy's offsite filter reads allowed_domains), and where the start URL lands.
         self.allowed_domains = [site_domain(host)]
 
+    def closed(self, reason: str) -> None:
+        if reason == "finished" and self.listing_walk is not None:
+            self.listing_walk.finished()
+
     def job_joined(self, start_url: str) -> None:
         """This worker joined a shared crawl's job: the job's site, and its start request is the seeder's."""
         self._start_at(start_url)

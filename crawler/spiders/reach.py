@@ -19,6 +19,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from crawler.downloadermiddlewares.conditional import UNCHANGED_FLAG
 from crawler.page.kind import OTHER
 from crawler.page.links import NAVIGATION
 from crawler.site import on_site
@@ -111,7 +112,12 @@ class SiteReach:
         urls = sitemaps_of_robots(response) if response.status == 200 else [urljoin(response.url, "/sitemap.xml")]
         for url in urls:
             if on_site(url, self.allowed_domains):
-                yield Request(url, callback=self.sitemap_read, errback=self.reach_failed, priority=REACH_PRIORITY)
+                yield self._sitemap_request(url)
+
+    def _sitemap_request(self, url: str) -> Request:
+        # meta "sitemap": read before, it is asked for only if it changed (crawler.downloadermiddlewares.conditional)
+        return Request(url, callback=self.sitemap_read, errback=self.reach_failed, priority=REACH_PRIORITY,
+                       meta={"sitemap": True})
 
     def _reach_from_start_page(self, response: Response, page) -> Iterator[Request]:
         """The start page's feeds, and when it has no list of its own (it reads as other), its menu's links."""
@@ -127,6 +133,8 @@ class SiteReach:
     @reports_output
     def sitemap_read(self, response: Response) -> Iterator[Request]:
         stats = self.crawler.stats
+        if UNCHANGED_FLAG in response.flags:
+            return  # a sitemap of pages as it was when last read whole: every URL it lists was fetched then
         try:
             sitemaps, pages = read_sitemap(response, self.settings.getint("DOWNLOAD_MAXSIZE"))
         except ValueError as exc:
@@ -136,8 +144,10 @@ class SiteReach:
         stats.inc_value("reach/sitemap/files")
         for url in sitemaps:
             if on_site(url, self.allowed_domains):
-                yield Request(url, callback=self.sitemap_read, errback=self.reach_failed, priority=REACH_PRIORITY)
+                yield self._sitemap_request(url)
         yield from self._candidates(pages, "sitemap")
+        if pages and self.listing_walk is not None:
+            self.listing_walk.sitemap_read(response)
 
     @reports_output
     def feed_read(self, response: Response) -> Iterator[Request]:

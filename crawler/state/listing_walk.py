@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
 
 from crawler.page.links import Item
 from crawler.page.pagebar import PageBar
@@ -66,6 +67,7 @@ class ListingWalk:
         self.state = state
         self.stop_after = crawler.settings.getint("LISTING_STOP_AFTER")
         self.recheck_after = crawler.settings.getfloat("RECHECK_AFTER")
+        self.sitemaps: list[tuple[str, str | None, str | None, bytes]] = []  # read in this run, kept when it finishes
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -80,6 +82,18 @@ class ListingWalk:
         urls = [url for url in self.state.due(older_than(self.recheck_after)) if on_site(url, domains)]
         self.crawler.stats.inc_value("articles/recheck_due", len(urls))
         return urls
+
+    def sitemap_read(self, response: Response) -> None:
+        """A sitemap of pages read whole now: its validators are kept once the run finishes (``finished``), so
+        that a run cut short reads it again next time, and no URL it lists is skipped unfetched."""
+        headers = response.headers
+        self.sitemaps.append((response.url, headers.get("ETag", b"").decode("latin-1") or None,
+                              headers.get("Last-Modified", b"").decode("latin-1") or None, response.body))
+
+    def finished(self) -> None:
+        """The run finished: every URL of the sitemaps read was fetched or known."""
+        for url, etag, last_modified, body in self.sitemaps:
+            self.state.sitemap_read(url, etag, last_modified, body)
 
     def wanted(self, url: str, lastmod: str | None) -> bool:
         """Whether a URL a sitemap or a feed lists is to be fetched: not known as a complete article, due for its

@@ -57,6 +57,12 @@ CREATE TABLE IF NOT EXISTS listings (
     last_fetched TEXT NOT NULL,
     items TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sitemaps (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    body_sha256 TEXT NOT NULL
+);
 """
 # Columns added since the first state files: added to an older file when it is opened.
 _ADDED = {"articles": {"last_checked": "TEXT", "title": "TEXT"},
@@ -218,6 +224,15 @@ class ArticleState:
         """Whether a listing page was last fetched before ``moment`` (not when it was never fetched)."""
         row = self.rows.get("listings", url)
         return row is not None and row["last_fetched"] < _stamp(moment)
+
+    def sitemap(self, url: str) -> dict[str, Any] | None:
+        """The validators of a sitemap of pages (not an index) as last read: ``etag``, ``last_modified``,
+        ``body_sha256``."""
+        return self.rows.get("sitemaps", url)
+
+    def sitemap_read(self, url: str, etag: str | None, last_modified: str | None, body: bytes) -> None:
+        """A sitemap of pages read now: a later run reads it again only if it changed."""
+        self.rows.put("sitemaps", url, {"etag": etag, "last_modified": last_modified, "body_sha256": sha256(body)})
 
     def show_listed(self, url: str, title: str, rank: int) -> None:
         """How a listing shows an article, once the article was checked against it."""
