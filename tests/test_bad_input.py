@@ -252,3 +252,21 @@ def test_a_feed_uploaded_at_the_end_with_the_state_on_is_refused_in_one_line(tmp
                        "-O", "ftp://user:pass@127.0.0.1:1/articles.jsonl")
     assert run.returncode == 2 and len(run.stderr.splitlines()) == 1
     assert error(run).startswith("feed ftp://user:pass@127.0.0.1:1/articles.jsonl: uploaded at the end of the run")
+
+
+@pytest.mark.parametrize("tool", [["tools.server", str(FIXTURE_SITE)], ["tools.hostile", "serve", "HOSTILE"]])
+def test_a_tool_given_a_port_already_taken_says_so_in_one_line(tool, tmp_path):
+    import socket
+
+    if "HOSTILE" in tool:
+        subprocess.run([sys.executable, "-m", "tools.hostile", "generate", str(tmp_path)], cwd=ROOT, check=True)
+        tool = [*tool[:-1], str(tmp_path)]
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", *tool, "--port", str(port)], cwd=ROOT, capture_output=True,
+                             text=True, timeout=60, check=False)
+    assert run.returncode == 1 and run.stdout == ""
+    assert run.stderr.splitlines() == [run.stderr.strip()] and f"cannot serve on 127.0.0.1:{port}" in run.stderr
