@@ -124,10 +124,12 @@ class HometownSpider(SiteReach, scrapy.Spider):
         except NotConfigured:
             self.listing_walk = None  # every listing page and listed article is fetched
         if self.seeds:
+            # The sitemaps, found through robots.txt: its reader is listening before the start request goes.
+            reach = list(self._reach_start())
             request = self._request(self.start_url, START)
             request.meta["site_entry"] = True  # where it lands after redirects is the site too
             yield request
-            for request in self._reach_start():  # the sitemaps, found through robots.txt
+            for request in reach:
                 yield request
         if self.listing_walk and self.seeds:
             # Known articles due for a re-check (or incomplete), wherever they are listed.
