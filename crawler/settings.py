@@ -150,6 +150,8 @@ EXTENSIONS = {
     "crawler.state.rows.ArticleState": 0,
     # Scrapy's CLOSESPIDER_* limits, which without JOBDIR drain the crawl rather than drop it.
     "scrapy.extensions.closespider.CloseSpider": None,
+    # The spider keeps no spider.state: nothing to save in JOBDIR, and no file a kill can leave half written.
+    "scrapy.extensions.spiderstate.SpiderState": None,
     "crawler.extensions.closespider.DrainingCloseSpider": 0,
 }
 # The progress line (Scrapy's and the article counts) every this many seconds.

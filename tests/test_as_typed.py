@@ -11,8 +11,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -76,6 +78,11 @@ def records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def all_records(project: Path) -> list[dict]:
+    """Every record of every run's feed, in the order of the runs."""
+    return [r for feed in sorted((project / "output").glob("hometown-*.jsonl")) for r in records(feed)]
+
+
 def test_the_cron_and_systemd_lines_and_the_live_line_run_as_typed_day_after_day(project, live_site, tmp_path):
     root, env = live_site
     cron = documented("scheduled-runs.md", r"15 3 \* \* \* ").split(" ", 5)[5].replace(INSTALL, str(project))
@@ -123,3 +130,69 @@ def test_a_mirror_made_after_scheduled_runs_replays_to_what_a_plain_crawl_writes
     replayed = {r["url"]: (r["title"], r["text"], r["page_count"]) for r in records(project / "replay.jsonl")}
     crawled = {r["url"]: (r["title"], r["text"], r["page_count"]) for r in records(project / "plain.jsonl")}
     assert len(crawled) == ARTICLES and replayed == crawled
+
+
+def test_a_year_of_the_cron_line_writes_every_article_new_once_every_edit_and_completion_once(project, tmp_path):
+    """30 daily runs of the cron line as documented, the site changing between them: articles published at the top,
+    an edit, a page failing and coming back, one run killed halfway and resumed by the next.
+
+    Simulated days: a test-only settings module (through SCRAPY_SETTINGS_MODULE, the command unchanged) re-checks
+    every known article on each run (RECHECK_AFTER=0) and drops the politeness delays; the replica answers slowly
+    enough for a run to be killed halfway."""
+    from crawler.storage.layout import url_to_path
+    from tools.replica import HOST, Article
+
+    def first_page(number: int) -> Path:
+        return root / url_to_path(f"http://{HOST}{Article(number, PAGES).url(1)}")
+
+    root = tmp_path / "site"
+    published = 8
+    generate(root, published, PAGES, per_listing=5, newest_first=True)
+    server = ReplicaServer(root, delay=0.02)
+    server.start()
+    (project / "yearsettings.py").write_text(
+        "from crawler.settings import *  # noqa: F403\n"
+        "RECHECK_AFTER = 0\nAUTOTHROTTLE_ENABLED = False\nDOWNLOAD_DELAY = 0\nRETRY_BACKOFF_BASE = 0\n")
+    env = {**os.environ, "http_proxy": server.url, "no_proxy": "", "SCRAPY_SETTINGS_MODULE": "yearsettings",
+           "PYTHONPATH": str(project)}
+    cron = documented("scheduled-runs.md", r"15 3 \* \* \* ").split(" ", 5)[5].replace(INSTALL, str(project))
+    missing = root / url_to_path(f"http://{HOST}{Article(2, PAGES).url(2)}")
+    aside = tmp_path / "aside.html"
+    try:
+        for day in range(1, 31):
+            if day == 1:
+                missing.rename(aside)  # page 2 of article 2 fails until day 4
+            if day == 4:
+                aside.rename(missing)
+            if day in (6, 12, 20, 27):
+                published += 2  # two new articles at the top of the listings
+                generate(root, published, PAGES, per_listing=5, newest_first=True)
+            html = first_page(3).read_text(encoding="utf-8")
+            if day >= 9 and "更正：" not in html:  # an edit to a known article's first page on day 9, kept since
+                first_page(3).write_text(html.replace("<p>&nbsp;&nbsp;&nbsp;&nbsp;", "<p>更正：", 1), encoding="utf-8")
+            if day == 20:  # killed halfway, the day two articles were published: resumed the next day
+                before = len(all_records(project))
+                server.delay = 0.3  # slow enough to be caught halfway
+                killed = subprocess.Popen(["sh", "-c", cron], cwd=tmp_path, env=env, start_new_session=True)
+                deadline = time.monotonic() + 60
+                while len(all_records(project)) == before:  # the first of its articles is in its feed
+                    assert time.monotonic() < deadline and killed.poll() is None, "the run ended before the kill"
+                    time.sleep(0.02)
+                os.killpg(killed.pid, signal.SIGKILL)
+                killed.wait()
+                server.delay = 0.02
+                continue
+            done = run(cron, tmp_path, env)
+            assert done.returncode == 0 and done.stdout == "", (day, done.stdout[-3000:])
+    finally:
+        server.stop()
+
+    seen = {}
+    for record in all_records(project):
+        seen.setdefault(record["url"].removeprefix(f"http://{HOST}"), []).append(record["status"])
+    expected = {json.loads(line)["path"] for line in (root / "expected.jsonl").read_text().splitlines()}
+    assert set(seen) == expected and len(expected) == published
+    edited, completed = Article(3, PAGES).url(1), Article(2, PAGES).url(1)
+    assert seen.pop(edited) == ["new", "changed"]
+    assert seen.pop(completed) == ["new", "completed"]
+    assert {url: statuses for url, statuses in seen.items() if statuses != ["new"]} == {}

@@ -6,8 +6,10 @@ would make the next day's run find every request seen and fetch nothing. So a
 crawl that finishes marks its JOBDIR finished, and the next crawl given that
 JOBDIR starts anew: the queue, the requests seen, the spider's state and the
 merge step's pages of the finished crawl are removed before Scrapy reads them.
-A crawl that stopped any other way (Ctrl-C, SIGTERM, a kill, a CLOSESPIDER_*
-limit, Redis lost) leaves no mark, and the next run resumes it.
+A crawl that stopped any other way (Ctrl-C, SIGTERM, a CLOSESPIDER_* limit,
+Redis lost) leaves no mark, and the next run resumes it. A crawl killed outright
+(SIGKILL) could not save its queue, which Scrapy saves only when it closes: the
+next run starts anew, and the state (STATE_FILE) knows the articles it wrote.
 """
 
 from __future__ import annotations
@@ -28,16 +30,22 @@ class ReusableJobDir:
 
     def __init__(self, crawler, jobdir: Path):
         self.crawler, self.jobdir = crawler, jobdir
-        if (jobdir / FINISHED).exists():  # extensions are built before the scheduler and the pipelines read JOBDIR
+        # Scrapy writes which queues hold requests (requests.queue/active.json) only when a crawl closes: a crawl
+        # killed outright (SIGKILL, a power cut) leaves its queue unreadable, and its seen requests would filter
+        # out even the start request. Such a JOBDIR is started anew too; the state knows what that crawl wrote.
+        killed = (jobdir / "requests.seen").exists() and not (jobdir / "requests.queue" / "active.json").exists()
+        if (jobdir / FINISHED).exists() or killed:  # extensions are built before the scheduler and pipelines read it
             for name in JOB_FILES:
                 path = jobdir / name
                 if path.is_dir():
                     shutil.rmtree(path)
                 else:
                     path.unlink(missing_ok=True)
-            (jobdir / FINISHED).unlink()
+            (jobdir / FINISHED).unlink(missing_ok=True)
             crawler.stats.set_value("jobdir/started_anew", 1)
-            crawler.spider.logger.info("JOBDIR %s: the last crawl in it finished; this one starts anew", jobdir)
+            crawler.spider.logger.info(
+                "JOBDIR %s: the last crawl in it %s; this one starts anew", jobdir,
+                "was killed before it could save its queue" if killed else "finished")
         crawler.signals.connect(self.spider_closed, signals.spider_closed)
 
     @classmethod
