@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.servers import CountingServer
 from tools.replica import generate
 from tools.server import ReplicaServer
 
@@ -134,7 +135,7 @@ def test_a_mirror_made_after_scheduled_runs_replays_to_what_a_plain_crawl_writes
 
 def test_a_year_of_the_cron_line_writes_every_article_new_once_every_edit_and_completion_once(project, tmp_path):
     """30 daily runs of the cron line as documented, the site changing between them: articles published at the top,
-    an edit, a page failing and coming back, one run killed halfway and resumed by the next.
+    an edit, a page failing and coming back, one run killed halfway, whose work the next run does.
 
     Simulated days: a test-only settings module (through SCRAPY_SETTINGS_MODULE, the command unchanged) re-checks
     every known article on each run (RECHECK_AFTER=0) and drops the politeness delays; the replica answers slowly
@@ -148,7 +149,7 @@ def test_a_year_of_the_cron_line_writes_every_article_new_once_every_edit_and_co
     root = tmp_path / "site"
     published = 8
     generate(root, published, PAGES, per_listing=5, newest_first=True)
-    server = ReplicaServer(root, delay=0.02)
+    server = CountingServer(root, delay=0.02)
     server.start()
     (project / "yearsettings.py").write_text(
         "from crawler.settings import *  # noqa: F403\n"
@@ -170,12 +171,12 @@ def test_a_year_of_the_cron_line_writes_every_article_new_once_every_edit_and_co
             html = first_page(3).read_text(encoding="utf-8")
             if day >= 9 and "更正：" not in html:  # an edit to a known article's first page on day 9, kept since
                 first_page(3).write_text(html.replace("<p>&nbsp;&nbsp;&nbsp;&nbsp;", "<p>更正：", 1), encoding="utf-8")
-            if day == 20:  # killed halfway, the day two articles were published: resumed the next day
-                before = len(all_records(project))
-                server.delay = 0.3  # slow enough to be caught halfway
+            if day == 20:  # killed halfway, the day two articles were published: the next day's run does its work
+                asked = server.requests
+                server.delay = 0.5  # slow enough to be caught halfway
                 killed = subprocess.Popen(["sh", "-c", cron], cwd=tmp_path, env=env, start_new_session=True)
                 deadline = time.monotonic() + 60
-                while len(all_records(project)) == before:  # the first of its articles is in its feed
+                while server.requests < asked + 6:  # robots.txt, the listings, the first new articles' pages
                     assert time.monotonic() < deadline and killed.poll() is None, "the run ended before the kill"
                     time.sleep(0.02)
                 os.killpg(killed.pid, signal.SIGKILL)
@@ -187,6 +188,9 @@ def test_a_year_of_the_cron_line_writes_every_article_new_once_every_edit_and_co
     finally:
         server.stop()
 
+    # The day after the kill, the run summary says the killed crawl's queue was lost and the run started anew.
+    assert "JOBDIR: the last crawl in it was killed before it could save its queue" in (
+        project / "output" / "cron.log").read_text(encoding="utf-8")
     seen = {}
     for record in all_records(project):
         seen.setdefault(record["url"].removeprefix(f"http://{HOST}"), []).append(record["status"])

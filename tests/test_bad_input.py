@@ -11,6 +11,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.conftest import FAST, FIXTURE_SITE, ROOT, SITE_URL, RunningCrawl, crawl_with_stats
+from tests.servers import CountingServer
 from tools.replica import HOST, generate
 from tools.server import ReplicaServer
 
@@ -24,16 +25,6 @@ def error(run: subprocess.CompletedProcess) -> str:
 def scrapy_crawl(tmp_path, *args: str) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "scrapy", "crawl", "hometown", *FAST, "-s", "STATE_FILE=", *args]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
-
-
-class CountingServer(ReplicaServer):
-    """The replica server, counting the requests it gets."""
-
-    requests = 0
-
-    async def handle(self, writer, method, target, headers) -> bool:
-        self.requests += 1
-        return await super().handle(writer, method, target, headers)
 
 
 def test_a_replay_of_a_missing_path_sends_nothing_and_says_why_in_one_line(tmp_path):

@@ -43,6 +43,8 @@ class ReusableJobDir:
                     path.unlink(missing_ok=True)
             (jobdir / FINISHED).unlink(missing_ok=True)
             crawler.stats.set_value("jobdir/started_anew", 1)
+            if killed:
+                crawler.stats.set_value("jobdir/last_run_killed", 1)  # its queue is lost: the summary says so
             crawler.spider.logger.info(
                 "JOBDIR %s: the last crawl in it %s; this one starts anew", jobdir,
                 "was killed before it could save its queue" if killed else "finished")

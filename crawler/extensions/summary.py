@@ -131,8 +131,20 @@ class RunSummary:
         reach = [f"{via} {get(f'reach/{via}/urls', 0)} URLs ({get(f'reach/{via}/known', 0)} known and not due), "
                  f"{get(f'reach/{via}/articles', 0)} article pages first reached there"
                  for via in ("sitemap", "feed", "menu") if get(f"reach/{via}/urls")]
+        # What was left aside on the way: off the site, sitemaps as last read or unreadable, sitemaps and feeds
+        # that could not be had.
+        aside = {what: n for what, n in (
+            ("off the site", sum(get(f"reach/{via}/offsite", 0) for via in ("sitemap", "feed", "menu"))),
+            ("sitemaps unchanged, not read again", get("reach/sitemap/unchanged", 0)),
+            ("unreadable", get("reach/sitemap/unreadable", 0) + get("reach/feed/unreadable", 0)),
+            ("not fetched", get("reach/failed", 0))) if n}
+        if aside:
+            reach.append(", ".join(f"{what} {n}" for what, n in aside.items()))
         if reach:
             lines.append("beyond the listings: " + "; ".join(reach))
+        if get("jobdir/last_run_killed"):
+            lines.append("JOBDIR: the last crawl in it was killed before it could save its queue; this one started "
+                         "anew (the state knows what that one wrote)")
         skipped = {k.split("/", 2)[2]: v for k, v in self.stats.get_stats().items() if k.startswith("links/skipped/")}
         lines.append(
             f"links on listings: {get('links/items', 0)} article links followed"

@@ -93,6 +93,7 @@ def test_every_article_is_reached_through_the_menu_the_sitemaps_and_the_feed_and
     # index is read whole each time: its members may change while it does not.
     assert again.stats["reach/sitemap/unchanged"] == 2 and again.stats["reach/sitemap/files"] == 1
     assert "reach/sitemap/urls" not in again.stats
+    assert "sitemaps unchanged, not read again 2" in again.log
     assert " WARNING: " not in again.log
 
     # The site edits article 4 and says so in its sitemap: the next run fetches it then, not a day later.

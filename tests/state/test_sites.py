@@ -1,18 +1,9 @@
 """One state file, two sites: a crawl re-checks only its own site's articles."""
 
 from tests.conftest import FIXTURE_SITE, SITE_HOST, crawl_with_stats
+from tests.servers import CountingServer
 from tools.replica import generate
 from tools.server import ReplicaServer
-
-
-class CountingServer(ReplicaServer):
-    """The replica server, counting the requests it gets."""
-
-    requests = 0
-
-    async def handle(self, writer, method, target, headers) -> bool:
-        self.requests += 1
-        return await super().handle(writer, method, target, headers)
 
 
 def test_a_crawl_of_another_site_in_the_same_folder_sends_nothing_to_the_first_and_writes_nothing_of_it(tmp_path):
