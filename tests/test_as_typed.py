@@ -36,6 +36,11 @@ def documented(page: str, pattern: str) -> str:
     return lines[0]
 
 
+def cron_command(project: Path) -> str:
+    """The documented cron line's command (after its five time fields), installed in ``project``."""
+    return documented("scheduled-runs.md", r"15 3 \* \* \* ").split(" ", 5)[5].replace(INSTALL, str(project))
+
+
 def readme_command(starts: str) -> str:
     """The README's command line that starts with ``starts``, without its comment."""
     for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
@@ -86,7 +91,7 @@ def all_records(project: Path) -> list[dict]:
 
 def test_the_cron_and_systemd_lines_and_the_live_line_run_as_typed_day_after_day(project, live_site, tmp_path):
     root, env = live_site
-    cron = documented("scheduled-runs.md", r"15 3 \* \* \* ").split(" ", 5)[5].replace(INSTALL, str(project))
+    cron = cron_command(project)
     service = documented("scheduled-runs.md", r"ExecStart=").removeprefix("ExecStart=").replace(INSTALL, str(project))
     live = readme_command("scrapy crawl hometown ")
     assert live == "scrapy crawl hometown"
@@ -119,7 +124,7 @@ def test_the_cron_and_systemd_lines_and_the_live_line_run_as_typed_day_after_day
 
 def test_a_mirror_made_after_scheduled_runs_replays_to_what_a_plain_crawl_writes(project, live_site):
     _, env = live_site
-    cron = documented("scheduled-runs.md", r"15 3 \* \* \* ").split(" ", 5)[5].replace(INSTALL, str(project))
+    cron = cron_command(project)
     assert run(cron, project, env).returncode == 0  # the folder holds the state of a scheduled run
     mirror = readme_command("scrapy crawl hometown -s MIRROR_DIR=")
     replay = readme_command("scrapy crawl hometown -a replay=")
@@ -156,7 +161,7 @@ def test_a_year_of_the_cron_line_writes_every_article_new_once_every_edit_and_co
         "RECHECK_AFTER = 0\nAUTOTHROTTLE_ENABLED = False\nDOWNLOAD_DELAY = 0\nRETRY_BACKOFF_BASE = 0\n")
     env = {**os.environ, "http_proxy": server.url, "no_proxy": "", "SCRAPY_SETTINGS_MODULE": "yearsettings",
            "PYTHONPATH": str(project)}
-    cron = documented("scheduled-runs.md", r"15 3 \* \* \* ").split(" ", 5)[5].replace(INSTALL, str(project))
+    cron = cron_command(project)
     missing = root / url_to_path(f"http://{HOST}{Article(2, PAGES).url(2)}")
     aside = tmp_path / "aside.html"
     try:
