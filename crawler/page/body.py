@@ -22,10 +22,10 @@ _PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt"
 SENTENCE_MARKS = re.compile(r"[，。！？；、,!?;]")
 SENTENCE_END = re.compile(r"[。！？!?]")
 DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
-_BYLINE_WORDS = re.compile("作者|來源|来源|記者|记者|編輯|编辑|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员")
+_BYLINE_WORDS = re.compile("作者|來源|来源|記者|记者|評論員|评论员|編輯|编辑|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员")
 _LABELS = ("責任編輯|责任编辑|作者|來源|来源|記者|记者|編輯|编辑|發布時間|发布时间|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员"
            "|攝影|摄影|校對|校对|審核|审核|出處|出处|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号|字體|字体|供稿|撰稿|主編|主编|簽發|签发"
-           "|本報訊|本报讯|本報|本报|本台|本網|本网|文|圖|图")
+           "|評論員|评论员|本報訊|本报讯|本報|本报|本台|本網|本网|文|圖|图")
 # A byline's field: a label with its value after a colon, or a label with a name after it.
 _BYLINE_FIELD = re.compile(
     f"(?:{_LABELS})\\s*[:：/|｜]\\s*[^\\s|｜/丨，,;；]{{0,25}}|(?:{_LABELS})\\s*[\\u3400-\\u9fff·]{{0,4}}(?=\\s|$|[)）】\\]|｜/])"
@@ -40,6 +40,9 @@ _AROUND_MAIN = 1.5  # a content selector's match around the main block holds at 
 _SIBLING_SHARE = 0.3  # a sibling block with this share of the best block's prose is part of the body too
 _REPEAT_SHARE = 0.1  # a block like the best one, with this share of its prose, repeats it (posts of an index)
 _BYLINE_MAX_CHARS = 160
+_LEAD_CHARS = 10  # characters of the page's summary that find its lead
+_DESCRIBED_SHARE = 0.1  # the block of the page's lead wins with this share of the best block's prose
+_SPACES = re.compile(r"\s+")
 _PHRASE = 20  # a text shorter than this, with no sentence mark, is a phrase (a caption, a name, a hot word), no prose
 
 
@@ -60,8 +63,11 @@ class Prose:
     that (half), as Readability does; the body is the best-scored block.
     """
 
-    def __init__(self, body, texts: list[tuple[object, str]], excluded: set, like: Prose | None = None):
+    def __init__(self, body, texts: list[tuple[object, str]], excluded: set, like: Prose | None = None,
+                 summary: str = ""):
         self._texts = texts
+        # The opening of the page's own summary (its description): where the article's lead is.
+        self._summary = like._summary if like is not None else _SPACES.sub("", summary)
         self._excluded = under([*excluded, *body.iter("a")])  # link text is not prose
         # index in texts -> what the text is (None: empty or boilerplate), once asked; shared with ``like``,
         # the same page's prose with other blocks left out.
@@ -136,11 +142,39 @@ class Prose:
         """For a page without prose: the blocks holding its pictures (a gallery page)."""
         return list(dict.fromkeys(block_of(img) for img in self.images))
 
+    @functools.cached_property
+    def _lead_owner(self):
+        """The element owning the prose text where the page's own summary begins (a window of it: its very
+        start may be a link, a hashtag), or None."""
+        windows = [self._summary[i:i + _LEAD_CHARS] for i in range(0, min(len(self._summary), 5 * _LEAD_CHARS),
+                                                                      _LEAD_CHARS)]
+        windows = [w for w in windows if len(w) == _LEAD_CHARS]
+        for i in range(len(self._texts)) if windows else ():
+            found = self._text(i)
+            if found is not None and any(w in _SPACES.sub("", found.text) for w in windows):
+                return found.owner
+        return None
+
+    def _described(self, top):
+        """The best-scored block holding the page's lead (where its own summary begins), when that is
+        outside ``top`` and the block holds a fair share of prose: a stream of full teasers, or another
+        article recommended below, outweighs a short article, but the summary names the page's own."""
+        owner = self._lead_owner
+        if owner is None or owner is top or top in owner.iterancestors():
+            return top
+        holders = []
+        for el in [owner, *owner.iterancestors()]:
+            if top in el.iterancestors() or el in top.iterancestors():
+                break
+            holders.append(el)
+        found = max(holders, key=lambda el: self.scores.get(el, 0), default=top)
+        return found if self.scores.get(found, 0) >= _DESCRIBED_SHARE * self.scores[top] else top
+
     def best(self) -> list:
         """The best-scored block and its siblings that hold a fair share of prose too, in page order."""
         if not self.scores:
             return []
-        top = max(self.scores, key=lambda el: self.scores[el])
+        top = self._described(max(self.scores, key=lambda el: self.scores[el]))
         parent = top.getparent()
         if parent is None:
             return [top]

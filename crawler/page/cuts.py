@@ -40,6 +40,8 @@ _TOOL_MAX_CHARS = 30  # a line of page tools (举报, 图集+1, 关注) is this 
 _SENTENCE_MARK = re.compile(r"[，。！？；,!?;]")
 # An author's or the end's mark in brackets, alone on the body's last line: （完）, （羅森）, (END), (bsc).
 _CREDIT = re.compile(r"[（(【\[][^（()）【】\[\]]{1,12}[）)】\]]")
+# A signature in brackets, alone on a line: （总台央视记者 奚丹霓 张赛）.
+_BRACKETED = re.compile(r"[（(【\[]([^（()）【】\[\]]{1,40})[）)】\]]")
 _SOURCED = re.compile("來源|来源|稿源|出處|出处|編輯|编辑|發布|發佈|发布|時間|时间|日期|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号")
 # Where the page is: 当前位置：首页 > 新闻 > 正文, or its steps one a line (首页>, 新闻中心>).
 BREADCRUMB = re.compile(
@@ -48,6 +50,10 @@ BREADCRUMB = re.compile(
     r"|\s*[>»›＞→]\s*[^\s>»›＞→，。！？,.!?；;]{1,12})"
 )
 _BOX_HEADING = 20  # characters of heading a box may hold beside its list
+_LINKED_MAX_CHARS = 60  # a line that is only a link, this short, at an edge: a related headline, "more"
+# A reporter's or a commentator's signature: at the start it goes even undated (a bare 作者/… line stays).
+_REPORTER = re.compile("記者|记者|評論員|评论员|通訊員|通讯员|特約|特约")
+_AFTER_NOTICE = 2  # lines after a notice at the end that go with it: an author's note, the platform's notice
 
 
 def boxes(elements, blocks: list) -> set:
@@ -73,8 +79,10 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True) -> t
     with a date or a source, a notice (rights, reprints, the editor's mark), a
     breadcrumb at the start, a credit in brackets (``（完）``, ``（羅森）``) at
     the end, and the short lines of page tools (``举报``, ``图集+1``) beyond
-    them. A short line with no such line beyond it stays (a signature, a
-    caption), and so does a page of nothing else. The site's source line and
+    them; a line that is only a link (a related headline); a reporter's
+    signature at the start; and the few short lines after a notice at the end
+    (an author's note). A short line with no such line beyond it stays (a
+    signature, a caption), and so does a page of nothing else. The site's source line and
     disclaimer stay for cleaning, which counts them. ``start``/``end`` False:
     that edge is a page break inside the article (the text goes on across it,
     maybe in mid-sentence), and nothing is cut there.
@@ -84,13 +92,16 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True) -> t
             return ""  # the site's source line or disclaimer: cleaning's, it stays and the edge goes on past it
         if is_boilerplate(line):
             return "notice"  # a copyright line
-        if is_byline(line) and (DATE.search(line) or _SOURCED.search(line)):
-            return "byline"  # dated or sourced: a bare 作者/… line heads a story of a compilation, and stays
+        if is_byline(line) and (DATE.search(line) or _SOURCED.search(line) or (start and _REPORTER.search(line))):
+            return "byline"  # dated, sourced or a reporter's: a bare 作者/… line heads a story of a compilation
+        if getattr(line, "linked", False) and len(line) <= _LINKED_MAX_CHARS:
+            return "links"  # a line that is only a link: a related article's headline, "more", a tag
         if len(line) <= _NOTICE_MAX_CHARS and (NOTICE.match(line) or len(set(_RIGHTS.findall(line))) >= 2):
             return "notice"
         if start and BREADCRUMB.fullmatch(line):
             return "breadcrumb"
-        if not start and _CREDIT.fullmatch(line):
+        if not start and (_CREDIT.fullmatch(line) or (
+                (signed := _BRACKETED.fullmatch(line)) and is_byline(signed.group(1)))):
             return "credit"
         if not start and len(line) <= _BOX_HEADING and NAV_HEADING.search(line) and not _SENTENCE_MARK.search(line):
             return "navigation"  # a side box's heading left after the text (重点推荐), its links gone
@@ -108,12 +119,17 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True) -> t
             break
     else:
         return list(paragraphs), {}  # nothing but such lines: a page of them is not emptied
+    # A notice near the end takes the few short lines after it along: the author's note, the platform's notice.
+    after = next((len(paragraphs) - i for i in range(1, min(_AFTER_NOTICE + 1, len(paragraphs)))
+                  if what(paragraphs[-1 - i], False) == "notice"
+                  and sum(len(line) for line in paragraphs[-i:]) <= _NOTICE_MAX_CHARS), len(paragraphs))
     ends: list[str | None] = []  # the kinds of the lines after the last line of text, from the end
-    for line in reversed(paragraphs):
+    for line in reversed(paragraphs[:after]):
         ends.append(what(line, False))
         if ends[-1] is None:
             break
     ends.reverse()
+    ends += ["notice"] * (len(paragraphs) - after)
     last = len(paragraphs) - len(ends)  # the last line of text
     # The start loses its lines up to the last one of a kind that goes; the end, from the first one.
     head = max((i + 1 for i, kind in enumerate(starts) if kind not in (None, "", _SHORT)), default=0) if start else 0

@@ -94,27 +94,46 @@ def block_of(el):
     return el
 
 
-def lines(root, skip=()) -> list[str]:
-    """The text of ``root`` as lines, a new line at each block element and <br>; ``skip`` elements left out."""
-    out: list[str] = []
+class Line(str):
+    """A line of a block's text; ``linked``: all of its text is the text of links (a related headline)."""
 
-    def walk(el) -> None:
+    linked: bool = False
+
+
+def lines(root, skip=()) -> list[Line]:
+    """The text of ``root`` as lines, a new line at each block element and <br>; ``skip`` elements left out."""
+    out: list[tuple[str, bool]] = []  # (text, inside a link); "\n" ends a line
+
+    def walk(el, linked: bool) -> None:
         if not is_element(el) or el.tag in SKIP_TAGS or el in skip:
             return
         block = el.tag in BLOCK_TAGS
+        linked = linked or el.tag == "a"
         if block:
-            out.append("\n")
+            out.append(("\n", linked))
         if el.text:
-            out.append(el.text)
+            out.append((el.text, linked))
         for child in el:
-            walk(child)
+            walk(child, linked)
             if child.tail:
-                out.append(child.tail)
+                out.append((child.tail, linked))
         if block:
-            out.append("\n")
+            out.append(("\n", linked))
 
-    walk(root)
-    return [line.strip() for line in "".join(out).split("\n") if line.strip()]
+    walk(root, False)
+    found: list[Line] = []
+    text: list[str] = []
+    unlinked = False  # some of the line's text is outside links
+    for piece, linked in [*out, ("\n", False)]:
+        for i, part in enumerate(piece.split("\n")):
+            if i:  # a line ends
+                if (line := "".join(text).strip()):
+                    found.append(Line(line))
+                    found[-1].linked = not unlinked
+                text, unlinked = [], False
+            text.append(part)
+            unlinked = unlinked or (not linked and bool(part.strip()))
+    return found
 
 
 def text_of(el) -> str:

@@ -132,6 +132,7 @@ class _Head:
 
     title: str = ""
     og_type: str = ""
+    description: str = ""  # the page's own summary (description, og:description): most often its lead
     ld_types: set[str] = field(default_factory=set)
     canonical: str | None = None
 
@@ -143,6 +144,8 @@ def _head(root) -> _Head:
             head.title = text_of(el)
         elif el.tag == "meta":
             name = (el.get("property") or el.get("name") or "").lower()
+            if name in ("description", "og:description") and not head.description:
+                head.description = el.get("content") or ""
             if name == "og:type":
                 head.og_type = (el.get("content") or "").strip().lower()
             elif name.startswith("article:"):
@@ -174,6 +177,12 @@ def _ld_types(script: str) -> set[str]:
     return types
 
 
+def _summary(head: _Head) -> str:
+    """The page's own summary, unless it only repeats the <title> (then it says nothing of the lead)."""
+    opening = "".join(head.description.split())[:10]
+    return "" if opening in "".join(head.title.split()) else head.description
+
+
 def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     """Turn one response into page fields, and decide what kind of page it is."""
     response = redecoded(response)
@@ -184,7 +193,8 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     texts = own_texts(body)
     bar_root, bar = find_bar(texts, response.url, join)
     # The main text first: nothing that holds it, nor anything in it, is navigation by a word.
-    first = Prose(body, texts, {*not_main(body), *([bar_root] if bar_root is not None else [])})
+    first = Prose(body, texts, {*not_main(body), *([bar_root] if bar_root is not None else [])},
+                  summary=_summary(head))
     main = first.best()
     selected = None
     if extraction.article_link_selector:

@@ -223,3 +223,64 @@ def test_a_call_to_the_reader_after_the_text_goes_with_the_page_tools_beyond_it(
     # A side box's heading whose links went, left after the text.
     page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<h3>重點推薦</h3></div>', title="新門診大樓啟用")
     assert text(page) == PARAGRAPHS and page.cut == {"navigation": 1}
+
+
+def test_related_headlines_left_as_lines_after_the_text_are_cut_and_counted():
+    # A "more" box written as bare links inside the text's block, no list around them.
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<p><a href="/html/2024/0617/8.html">{LINKS[0]}</a></p>
+        <div><a href="/html/2024/0617/9.html">全民微信時代,用語音發60秒是種怎樣的體驗？</a></div></div>""",
+                 title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"links": 2}
+    # A link inside a sentence of the text is the text's: its line stays whole.
+    inline = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}
+        <p>詳情請見<a href="/html/2024/0617/1.html">醫院公告</a>。</p></div>""", title="新門診大樓啟用")
+    assert text(inline) == [*PARAGRAPHS, "詳情請見醫院公告。"]
+
+
+def test_a_reporter_s_or_a_commentator_s_signature_before_the_text_is_a_byline():
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>半月談記者 史衛燕</p>{BODY}</div>""",
+                 title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"byline": 1}
+    commentator = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>文丨政能亮特約評論員 韓涵</p>{BODY}</div>""",
+                        title="新門診大樓啟用")
+    assert text(commentator) == PARAGRAPHS
+
+
+def test_the_short_lines_after_a_rights_notice_at_the_end_go_with_it():
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}
+        <p>本文為縣融媒體中心授權發布,轉載請注明出處。</p>
+        <p>作者為縣報記者,長期關注醫療衛生,曾獲省新聞獎。</p></div>""", title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"notice": 2}
+    # More than two lines before the end, a notice is no edge: the text after it stays.
+    far = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p>
+        <p>本文為縣融媒體中心授權發布,轉載請注明出處。</p>{BODY}</div>""", title="新門診大樓啟用")
+    assert len(PARAGRAPHS) > 2
+    assert text(far) == [PARAGRAPHS[0], "本文為縣融媒體中心授權發布,轉載請注明出處。", *PARAGRAPHS]
+
+
+def test_a_short_article_above_a_longer_recommended_one_is_found_by_the_page_s_description():
+    lead = "縣消防大隊昨日在城南小學舉行消防演練,全校一千二百名師生在四分鐘內全部疏散到操場。"
+    short = [lead, "消防員還為學生講解了滅火器的用法,並示範了如何用濕毛巾捂住口鼻逃生。"]
+    other = "".join(f"<p>{p}</p>" for p in PARAGRAPHS * 3)
+    html = f"""<div class="detail"><div class="cont"><h1>城南小學消防演練</h1>
+        <div class="article-content">{''.join(f'<p>{p}</p>' for p in short)}</div></div>
+        <div class="reco"><div class="cont"><div class="cont">{other}</div></div></div></div>"""
+    page = parse(html, title="城南小學消防演練", head=f'<meta name="description" content="{lead[:30]}">')
+    assert page.kind == ARTICLE
+    assert text(page) == short
+    # Without a description, the longer text wins: the description is what names the page's own.
+    assert text(parse(html, title="城南小學消防演練"))[0] == PARAGRAPHS[0]
+
+
+def test_a_reporter_s_signature_in_brackets_after_the_text_is_a_credit():
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>（總台央視記者 奚丹霓 張賽）</p>
+        <p>責任編輯：劉光博</p></div>""", title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"credit": 1, "byline": 1}
+    # A remark in brackets that is no signature stays.
+    remark = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>（本版圖片均由縣人民醫院提供）</p></div>""",
+                   title="新門診大樓啟用")
+    assert text(remark) == [*PARAGRAPHS, "（本版圖片均由縣人民醫院提供）"]

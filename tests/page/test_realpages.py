@@ -25,32 +25,24 @@ read = functools.cache(read_page)
 MISSES: dict[tuple[str, str], str] = {
     ('pages/theorychina.org.cn/magichtml-theorychina-issue-toc.html', 'kind'):
         'read as article',
-    ('pages/163.com/cx-2.html', 'body'):
-        '100 characters after the last: …',
     ('pages/163.com/cx-5.html', 'body'):
-        '162 characters before the first sentence: …; 74 characters after the last: …',
+        '162 characters before the first sentence: …',
     ('pages/163.com/magichtml-163-dy-parking.html', 'body'):
-        '277 characters after the last: …',
+        '252 characters after the last: …',
     ('pages/1905.com/magichtml-1905-news-b.html', 'body'):
-        '218 characters before the first sentence: …; 32 characters after the last: …',
-    ('pages/360kuai.com/magichtml-360kuai-world.html', 'body'):
-        'first sentence not in the body: … … …',
+        '218 characters before the first sentence: …',
     ('pages/39.net/magichtml-39net-news.html', 'body'):
         '130 characters before the first sentence: …',
-    ('pages/banyuetan.org/htmldate-banyuetan.html', 'body'):
-        '8 characters before the first sentence: …',
-    ('pages/caijing.com.cn/magichtml-caijing-cpi.html', 'body'):
-        '426 characters after the last: …',
     ('pages/cna.com.tw/goose3-cna-schema.html', 'body'):
         '84 characters before the first sentence: …; 15 characters after the last: …',
     ('pages/gmw.cn/magichtml-gmw-politics.html', 'body'):
         '6 characters after the last: …',
     ('pages/hk.finance.yahoo.com/magichtml-hkyahoo-finance-japan.html', 'body'):
-        'first sentence not in the body: … … …',
+        '7 characters before the first sentence: …',
     ('pages/ifeng.com/magichtml-ifeng-news.html', 'body'):
         '37 characters after the last: …',
     ('pages/ifeng.com/magichtml-ifeng-pl.html', 'body'):
-        '12 characters before the first sentence: …; 32 characters after the last: …',
+        '32 characters after the last: …',
     ('pages/kepu.gov.cn/magichtml-kepu-politics.html', 'body'):
         '66 characters before the first sentence: …',
     ('pages/kepuchina.cn/magichtml-kepuchina-piyao.html', 'title'):
@@ -68,19 +60,17 @@ MISSES: dict[tuple[str, str], str] = {
     ('pages/people.com.cn/amumu-people-anhui.html', 'body'):
         '18 characters before the first sentence: …',
     ('pages/pixnet.net/readability-pixnet.html', 'body'):
-        '35 characters before the first sentence: …; 74 characters after the last: …',
+        '61 characters after the last: …',
     ('pages/pixnet.net/readability-pixnet.html', 'title'):
         'title …',
     ('pages/qq.com/amumu-qq-ent-caofang.html', 'body'):
         'first sentence not in the body: … … …',
     ('pages/qq.com/ogs-qq-news.html', 'body'):
-        '106 characters before the first sentence: …',
+        '85 characters before the first sentence: …',
     ('pages/qq.com/readability-qq.html', 'body'):
-        '14 characters before the first sentence: …; 40 characters after the last: …',
+        '14 characters before the first sentence: …',
     ('pages/sina.cn/magichtml-sina-cn-finance.html', 'body'):
         '13 characters after the last: …',
-    ('pages/sina.com.cn/magichtml-sina-news-qingdao.html', 'body'):
-        '77 characters after the last: …',
     ('pages/sohu.com/htmldate-sohu.html', 'body'):
         '28 characters before the first sentence: …; 9 characters after the last: …',
     ('pages/toutiao.com/magichtml-toutiao-trade.html', 'body'):
@@ -91,8 +81,6 @@ MISSES: dict[tuple[str, str], str] = {
         '14 characters after the last: …',
     ('pages/xinhuanet.com/ogs-xinhuanet.html', 'body'):
         '4 characters after the last: …',
-    ('pages/everardoherrera.com/trafilatura-everardoherrera-home.html', 'body'):
-        '35 characters before the first sentence: …',
     ('pages/aktualne.cz/readability-aktualne.html', 'title'):
         'title …',
     ('pages/arabic.cnn.com/goose3-cnn-arabic.html', 'body'):
@@ -100,7 +88,7 @@ MISSES: dict[tuple[str, str], str] = {
     ('pages/bloomberg.com/ogs-bloomberg.html', 'body'):
         '330 characters before the first sentence: …; 76 characters after the last: …',
     ('pages/dw.com/trafilatura-dw-colonial.html', 'body'):
-        'first sentence not in the body: "Berlin…rejournalism.Signupforthenewsletterhere.\'',
+        'first sentence not in the body: … … …',
     ('pages/dw.com/trafilatura-dw-colonial.html', 'title'):
         'title …',
     ('pages/economictimes.indiatimes.com/ogs-economictimes.html', 'body'):
@@ -108,11 +96,11 @@ MISSES: dict[tuple[str, str], str] = {
     ('pages/elpais.com/goose3-elpais.html', 'body'):
         '1454 characters after the last: …',
     ('pages/folha.uol.com.br/readability-folha.html', 'body'):
-        '201 characters before the first sentence: …; 26 characters after the last: …',
+        '201 characters before the first sentence: …; 3 characters after the last: …',
     ('pages/franceculture.fr/trafilatura-franceculture-idees.html', 'body'):
-        '217 characters before the first sentence: …; 926 characters after the last: "découvrirL\'équipeProductionJacquesMunier"',
+        '217 characters before the first sentence: …; 860 characters after the last: …',
     ('pages/handelsblatt.com/goose3-wiwo-handelsblatt.html', 'body'):
-        'first sentence not in the body: … … …',
+        'last sentence not in the body: … … …',
     ('pages/heise.de/readability-heise.html', 'body'):
         '15 characters before the first sentence: …',
     ('pages/lanacion.com.ar/readability-la-nacion.html', 'body'):
@@ -124,9 +112,9 @@ MISSES: dict[tuple[str, str], str] = {
     ('pages/lefigaro.fr/goose3-lefigaro.html', 'body'):
         '240 characters before the first sentence: …',
     ('pages/lemonde.fr/readability-lemonde-1.html', 'body'):
-        '103 characters before the first sentence: …; 130 characters after the last: …',
+        '103 characters before the first sentence: …; 72 characters after the last: …',
     ('pages/livedoor.com/magichtml-livedoor-news.html', 'body'):
-        '18 characters before the first sentence: …; 260 characters after the last: …',
+        '24 characters after the last: …',
     ('pages/lsm.lv/np4k-lsm.html', 'body'):
         'first sentence not in the body: … … …',
     ('pages/netzpolitik.org/trafilatura-netzpolitik-abmahnungen.html', 'body'):
@@ -135,8 +123,6 @@ MISSES: dict[tuple[str, str], str] = {
         '14 characters before the first sentence: …; 73 characters after the last: …',
     ('pages/nikkei.com/np4k-nikkei.html', 'title'):
         'title …',
-    ('pages/okezone.com/ogs-okezone.html', 'body'):
-        '58 characters after the last: …',
     ('pages/prachatai.com/np4k-prachatai.html', 'body'):
         '30 characters before the first sentence: …; 313 characters after the last: …',
     ('pages/radiokielce.pl/goose3-radiokielce.html', 'body'):
@@ -158,7 +144,7 @@ MISSES: dict[tuple[str, str], str] = {
     ('pages/yna.co.kr/np4k-yna-en.html', 'body'):
         '16 characters after the last: …',
     ('pages/youm7.com/magichtml-youm7-labour.html', 'body'):
-        '91 characters before the first sentence: …',
+        '73 characters before the first sentence: …',
     ('pages/zeit.de/trafilatura-zeit-zugverkehr.html', 'title'):
         'title …',
 }
