@@ -55,7 +55,10 @@ def run_workers(tmp_path, url: str, count: int, *args: str) -> None:
         for n in range(count)
     ]
     for n, worker in enumerate(workers):
-        assert worker.wait(timeout=180) == 0, (tmp_path / f"w{n}.log").read_text()[-2000:]
+        status = worker.wait(timeout=180)
+        log = (tmp_path / f"w{n}.log").read_text() if status else ""
+        errors = [line for line in log.splitlines() if " ERROR: " in line or "Traceback" in line]
+        assert status == 0, "\n".join([*errors, "…", log[-2000:]])  # the errors first: the tail is stats
 
 
 def rate(arrivals: list[float]) -> float:
