@@ -143,15 +143,16 @@ class Prose:
         return list(dict.fromkeys(block_of(img) for img in self.images))
 
     @functools.cached_property
-    def _lead_owner(self):
-        """The element owning the prose text where the page's own summary begins (a window of it: its very
-        start may be a link, a hashtag), or None."""
-        windows = [self._summary[i:i + _LEAD_CHARS] for i in range(0, min(len(self._summary), 5 * _LEAD_CHARS),
-                                                                      _LEAD_CHARS)]
-        windows = [w for w in windows if len(w) == _LEAD_CHARS]
-        for i in range(len(self._texts)) if windows else ():
-            found = self._text(i)
-            if found is not None and any(w in _SPACES.sub("", found.text) for w in windows):
+    def _windows(self) -> list[str]:
+        """Pieces of the page's own summary that find its lead (its very start may be a link, a hashtag)."""
+        found = [self._summary[i:i + _LEAD_CHARS] for i in range(0, 5 * _LEAD_CHARS, _LEAD_CHARS)]
+        return [w for w in found if len(w) == _LEAD_CHARS]
+
+    def _lead_in(self, texts) -> object | None:
+        """The element owning the first of ``texts`` where the page's own summary begins, or None."""
+        for found in texts:
+            squashed = "".join(found.text.split())
+            if any(w in squashed for w in self._windows):
                 return found.owner
         return None
 
@@ -159,8 +160,10 @@ class Prose:
         """The best-scored block holding the page's lead (where its own summary begins), when that is
         outside ``top`` and the block holds a fair share of prose: a stream of full teasers, or another
         article recommended below, outweighs a short article, but the summary names the page's own."""
-        owner = self._lead_owner
-        if owner is None or owner is top or top in owner.iterancestors():
+        if not self._windows or self._lead_in(self.within([top])) is not None:
+            return top
+        owner = self._lead_in(t for i in range(len(self._texts)) if (t := self._text(i)) is not None)
+        if owner is None:
             return top
         holders = []
         for el in [owner, *owner.iterancestors()]:

@@ -28,7 +28,7 @@ _RIGHTS = re.compile("版權|版权|侵權|侵权|轉載|转载|免責|免责|�
 _NOTICE_MAX_CHARS = 200
 # A call to the reader after the article: to a forum, an account, an app, more, or the page's tags.
 _CALL = re.compile(
-    r"\W{0,2}(?:进入|進入|点击|點擊|关注|關注|下载|下載|扫码|掃碼|返回|查看更多|更多精彩|看明星|分享到|转播到|轉播到"
+    r"\W{0,2}(?:进入|進入|点击|點擊|关注|關注|下载|下載|扫码|掃碼|返回|查看更多|更多精彩|看明星|分享到|转播到|轉播到|图集|圖集"
     r"|(?:Tag|Tags|标签|標籤|关键字|關鍵字|关键词|關鍵詞)\s*[:：])",
     re.IGNORECASE,
 )
@@ -72,7 +72,8 @@ def boxes(elements, blocks: list) -> set:
     return out
 
 
-def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True) -> tuple[list[str], dict[str, int]]:
+def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True,
+               linked: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, int]]:
     """The body's lines without the bylines and notices at its start and end, and how many of each went.
 
     Only whole lines go, and only from the edges: a byline (see ``is_byline``)
@@ -82,10 +83,12 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True) -> t
     them; a line that is only a link (a related headline); a reporter's
     signature at the start; and the few short lines after a notice at the end
     (an author's note). A short line with no such line beyond it stays (a
-    signature, a caption), and so does a page of nothing else. The site's source line and
-    disclaimer stay for cleaning, which counts them. ``start``/``end`` False:
-    that edge is a page break inside the article (the text goes on across it,
-    maybe in mid-sentence), and nothing is cut there.
+    signature, a caption), and so does a page of nothing else. The site's
+    source line and disclaimer stay for cleaning, which counts them.
+    ``start``/``end`` False: that edge is a page break inside the article (the
+    text goes on across it, maybe in mid-sentence), and nothing is cut there.
+    ``linked``: the texts of the body's links, white space normalized (a line
+    that is one of them is only a link).
     """
     def what(line: str, start: bool) -> str | None:
         if not strip_disclaimer(line).strip():
@@ -94,7 +97,7 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True) -> t
             return "notice"  # a copyright line
         if is_byline(line) and (DATE.search(line) or _SOURCED.search(line) or (start and _REPORTER.search(line))):
             return "byline"  # dated, sourced or a reporter's: a bare 作者/… line heads a story of a compilation
-        if getattr(line, "linked", False) and len(line) <= _LINKED_MAX_CHARS:
+        if len(line) <= _LINKED_MAX_CHARS and normalize(line) in linked:
             return "links"  # a line that is only a link: a related article's headline, "more", a tag
         if len(line) <= _NOTICE_MAX_CHARS and (NOTICE.match(line) or len(set(_RIGHTS.findall(line))) >= 2):
             return "notice"

@@ -94,46 +94,27 @@ def block_of(el):
     return el
 
 
-class Line(str):
-    """A line of a block's text; ``linked``: all of its text is the text of links (a related headline)."""
-
-    linked: bool = False
-
-
-def lines(root, skip=()) -> list[Line]:
+def lines(root, skip=()) -> list[str]:
     """The text of ``root`` as lines, a new line at each block element and <br>; ``skip`` elements left out."""
-    out: list[tuple[str, bool]] = []  # (text, inside a link); "\n" ends a line
+    out: list[str] = []
 
-    def walk(el, linked: bool) -> None:
+    def walk(el) -> None:
         if not is_element(el) or el.tag in SKIP_TAGS or el in skip:
             return
         block = el.tag in BLOCK_TAGS
-        linked = linked or el.tag == "a"
         if block:
-            out.append(("\n", linked))
+            out.append("\n")
         if el.text:
-            out.append((el.text, linked))
+            out.append(el.text)
         for child in el:
-            walk(child, linked)
+            walk(child)
             if child.tail:
-                out.append((child.tail, linked))
+                out.append(child.tail)
         if block:
-            out.append(("\n", linked))
+            out.append("\n")
 
-    walk(root, False)
-    found: list[Line] = []
-    text: list[str] = []
-    unlinked = False  # some of the line's text is outside links
-    for piece, linked in [*out, ("\n", False)]:
-        for i, part in enumerate(piece.split("\n")):
-            if i:  # a line ends
-                if (line := "".join(text).strip()):
-                    found.append(Line(line))
-                    found[-1].linked = not unlinked
-                text, unlinked = [], False
-            text.append(part)
-            unlinked = unlinked or (not linked and bool(part.strip()))
-    return found
+    walk(root)
+    return [line.strip() for line in "".join(out).split("\n") if line.strip()]
 
 
 def text_of(el) -> str:

@@ -37,7 +37,7 @@ from crawler.page.kind import (
     side_boxes,
 )
 from crawler.page.links import Item, analyse_links
-from crawler.page.markup import lines, own_texts, select, text_of, under, visible_tree
+from crawler.page.markup import lines, normalize, own_texts, select, text_of, under, visible_tree
 from crawler.page.navigation import not_main
 from crawler.page.pagebar import PageBar, find_bar
 from crawler.page.title import headline as find_headline
@@ -273,8 +273,9 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     cut = {name: n for name, els in parts.items() if (n := sum(1 for el in els if el is not None and el in within))}
     # A page break inside the article is no edge of it: the text may go on across it in mid-sentence.
     later = bool(bar and (bar.prev_url or (bar.current or 1) > 1))
+    linked = frozenset(text for b in blocks for a in b.iter("a") if (text := normalize(a.text_content())))
     paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
-                                     start=not later, end=not (bar and bar.next_url))
+                                     start=not later, end=not (bar and bar.next_url), linked=linked)
     for name, n in trimmed.items():
         cut[name] = cut.get(name, 0) + n
     page.cut = cut

@@ -284,3 +284,10 @@ def test_a_reporter_s_signature_in_brackets_after_the_text_is_a_credit():
     remark = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>（本版圖片均由縣人民醫院提供）</p></div>""",
                    title="新門診大樓啟用")
     assert text(remark) == [*PARAGRAPHS, "（本版圖片均由縣人民醫院提供）"]
+
+
+def test_a_photo_gallery_button_after_the_text_goes_with_its_count():
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<div class="tools"><span>圖集</span><br>+1</div></div>""",
+                 title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"tools": 2}
