@@ -4,6 +4,7 @@ written once, a killed worker's pages taken by the others, and the merge buffer'
 import asyncio
 import hashlib
 import json
+import re
 import signal
 import socket
 import subprocess
@@ -314,8 +315,8 @@ def test_a_worker_stopped_past_its_lease_and_continued_loses_nothing_and_writes_
     # The article it held was handed on while it was stopped: another worker wrote it, and it dropped its own,
     # as taken over (or, when the other one's record in the shared state came first, as known and unchanged).
     assert held not in {r["url"] for r in feed(tmp_path / "w0.jsonl")}
-    log = (tmp_path / "w0.log").read_text()
-    assert "'articles/taken_over': 1" in log or "'articles/unchanged': 1" in log
+    stats = dict(re.findall(r"'(articles/[a-z_]+)': (\d+)", (tmp_path / "w0.log").read_text()))
+    assert int(stats.get("articles/taken_over", 0)) + int(stats.get("articles/unchanged", 0)) >= 1, stats
     assert job_keys(redis_server) == []
 
 
