@@ -51,6 +51,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.same_text.SameTextPipeline": 550,
     "crawler.pipelines.script.ConvertScriptPipeline": 600,
     "crawler.pipelines.incremental.IncrementalPipeline": 700,
+    "crawler.pipelines.merge.StillTakenPipeline": 900,  # last: an article still this process's to write
 }
 
 # Outputs of one response (a page item and the links to follow, about a dozen)

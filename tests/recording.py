@@ -1,6 +1,10 @@
 """A pipeline for the tests to add after the merge: async, as Scrapy allows, it notes every article it sees."""
 
+import time
 from pathlib import Path
+from urllib.parse import urlparse
+
+from scrapy.extensions.feedexport import BlockingFeedStorage
 
 from crawler.items import ArticleItem
 
@@ -40,4 +44,36 @@ class FailOncePipeline:
         if isinstance(item, ArticleItem) and item.url == self.url and not self.mark.exists():
             self.mark.write_text("failed once\n")
             raise OSError(28, "No space left on device")
+        return item
+
+
+class UploadAtClose(BlockingFeedStorage):
+    """A feed storage that has its records only at the end of the run, as S3 or FTP: ``uploading:///PATH`` stores
+    them in PATH then, ``failing:///PATH`` fails to (FEED_STORAGES maps both schemes here)."""
+
+    def __init__(self, uri: str, *, feed_options=None):
+        self.path, self.fails = Path(urlparse(uri).path), uri.startswith("failing:")
+
+    def _store_in_thread(self, file) -> None:
+        if self.fails:
+            raise OSError("the upload was refused")
+        file.seek(0)
+        self.path.write_bytes(file.read())
+
+
+class PauseOncePipeline:
+    """On the first article, mark PAUSE_MARK and block the process for PAUSE_SECONDS: a worker that stalls while
+    it holds an article it took, for a test to stop it right then (SIGSTOP)."""
+
+    def __init__(self, mark: str, seconds: float):
+        self.mark, self.seconds = Path(mark), seconds
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("PAUSE_MARK"), crawler.settings.getfloat("PAUSE_SECONDS", 2.0))
+
+    def process_item(self, item):
+        if isinstance(item, ArticleItem) and not self.mark.exists():
+            self.mark.write_text(item.url, encoding="utf-8")
+            time.sleep(self.seconds)  # blocks the reactor: nothing else of this worker moves, as when stopped
         return item

@@ -236,15 +236,6 @@ def test_a_queue_file_a_killed_crawl_left_empty_is_started_afresh(tmp_path):
     queue.close()
 
 
-def test_a_feed_uploaded_at_the_end_with_the_state_on_is_refused_in_one_line(tmp_path):
-    # The state records an article as it is written; an upload that failed at the end would leave it known, and
-    # never written again.
-    run = scrapy_crawl(tmp_path, "-a", f"replay={FIXTURE_SITE}", "-s", f"STATE_FILE={tmp_path / 'state.sqlite'}",
-                       "-O", "ftp://user:pass@127.0.0.1:1/articles.jsonl")
-    assert run.returncode == 2 and len(run.stderr.splitlines()) == 1
-    assert error(run).startswith("feed ftp://user:pass@127.0.0.1:1/articles.jsonl: uploaded at the end of the run")
-
-
 @pytest.mark.parametrize("tool", [["tools.server", str(FIXTURE_SITE)], ["tools.hostile", "serve", "HOSTILE"]])
 def test_a_tool_given_a_port_already_taken_says_so_in_one_line(tool, tmp_path):
     import socket

@@ -85,7 +85,6 @@ def check_arguments(spargs: dict, settings) -> None:
                              "crawler.merge.stores.DiskPageStore)")
     for feed in settings.getdict("FEEDS") or ([settings["DEFAULT_FEED"]] if settings.get("DEFAULT_FEED") else []):
         check_writable(str(feed))
-        check_recorded_after(str(feed), settings)
     replay = spargs.get("replay", settings.get("REPLAY_SOURCE"))
     if settings.get("REDIS_URL"):
         check_job(settings, joining=start_url is None and replay is None)
@@ -138,17 +137,6 @@ def check_writable(feed: str) -> None:
         tempfile.TemporaryFile(dir=folder).close()
     except OSError as exc:
         raise ValueError(f"feed {feed}: cannot be written there ({exc.strerror or exc})") from None
-
-
-def check_recorded_after(feed: str, settings) -> None:
-    """The incremental state records an article once its feed has it: true of a local file, written as it goes,
-    but not of a storage that uploads at the end (S3, GCS, FTP). Should the upload fail, the articles would be
-    known and never written again: that combination is refused, in one line."""
-    uploaded = "://" in feed and not feed.startswith("file://")
-    if uploaded and settings.get("STATE_FILE"):
-        raise ValueError(f"feed {feed}: uploaded at the end of the run, while the state (STATE_FILE) records each "
-                         "article as it is written; write a local file and upload it yourself, or give "
-                         "-s STATE_FILE= for a crawl without state")
 
 
 def failure_reasons(stats: dict, shared: bool = False, start_url: str | None = None) -> list[str]:

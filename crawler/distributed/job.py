@@ -101,7 +101,8 @@ class JobKeys:
         self.leases = f"{job}:leases"  # lease id -> when it expires (Redis clock)
         self.lease_ids = f"{job}:lease_ids"
         self.waiting = f"{job}:waiting"  # articles with pages in the buffer, not taken
-        self.claims = f"{job}:claims"  # article -> the worker writing it
+        self.claims = f"{job}:claims"  # article -> the worker writing it, and its fencing token: "worker|token"
+        self.claim_tokens = f"{job}:claim_tokens"
         self.written = f"{job}:written"
         self.site = f"{job}:site"
         self.domains = f"{job}:domains"  # hosts the start URL landed on, after redirects

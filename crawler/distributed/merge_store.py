@@ -6,6 +6,12 @@ once, by one of them. It is marked written only after its feed has it; a taker
 that died before that gives it back (``crawler.distributed.scheduler`` reaps it). The pages
 a worker's pipeline gives in one turn of the event loop (as many as it has
 requests in flight) go in one call of that script: one round trip for them all.
+
+A take is a claim, ``worker|token``, the token new at each take (a fencing
+token). A worker that stalls past its lease (a SIGSTOP, a long pause) may find,
+once it goes on, that its claim was handed back and the article taken by
+another: ``holds`` says so before the article goes to the feed, and
+``written`` of a claim that is no longer the worker's changes nothing.
 """
 
 from __future__ import annotations
@@ -31,8 +37,8 @@ def _outline(page: PageItem) -> str:
 
 # For each page given (a batch of one or more): keep it (the first of each number wins); if its article is now
 # whole, take it for this worker. The same rule as crawler.merge.stores.is_whole.
-# KEYS: claims, written, waiting, then (pages, outlines) per page. ARGV: worker, then (article, number, page,
-# outline) per page. Returns per page -1: late, 0: waiting, else the article's pages.
+# KEYS: claims, written, waiting, claim tokens, then (pages, outlines) per page. ARGV: worker, then (article,
+# number, page, outline) per page. Returns per page -1: late, 0: waiting, else the claim and the article's pages.
 _ADD = """
 local function add(article, pages, outlines, number, page, outline)
   if redis.call('SISMEMBER', KEYS[2], article) == 1 or redis.call('HEXISTS', KEYS[1], article) == 1 then
@@ -54,24 +60,39 @@ local function add(article, pages, outlines, number, page, outline)
     if n > top then top = n end
   end
   if not closes and not have[top].f then return 0 end
-  redis.call('HSET', KEYS[1], article, ARGV[1]); redis.call('SREM', KEYS[3], article)
-  return redis.call('HVALS', pages)
+  local claim = ARGV[1] .. '|' .. redis.call('INCR', KEYS[4])
+  redis.call('HSET', KEYS[1], article, claim); redis.call('SREM', KEYS[3], article)
+  local taken = redis.call('HVALS', pages)
+  table.insert(taken, 1, claim)
+  return taken
 end
 local replies = {}
-for i = 1, (#KEYS - 3) / 2 do
+for i = 1, (#KEYS - 4) / 2 do
   local a = 4 * i - 2
-  replies[i] = add(ARGV[a], KEYS[2 + 2 * i], KEYS[3 + 2 * i], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3])
+  replies[i] = add(ARGV[a], KEYS[3 + 2 * i], KEYS[4 + 2 * i], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3])
 end
 return replies
 """
 
-# Take an article as it is (the crawl ran out of its pages). KEYS: claims, written, waiting, pages.
+# Take an article as it is (the crawl ran out of its pages). KEYS: claims, written, waiting, pages, claim
+# tokens. ARGV: article, worker. Returns the claim and the pages, or nothing.
 _TAKE = """
 if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
   return {}
 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]); redis.call('SREM', KEYS[3], ARGV[1])
-return redis.call('HVALS', KEYS[4])
+local claim = ARGV[2] .. '|' .. redis.call('INCR', KEYS[5])
+redis.call('HSET', KEYS[1], ARGV[1], claim); redis.call('SREM', KEYS[3], ARGV[1])
+local taken = redis.call('HVALS', KEYS[4])
+table.insert(taken, 1, claim)
+return taken
+"""
+
+# The article is in this worker's feed: written for good, if its claim is still this worker's. KEYS: claims,
+# written, pages, outlines. ARGV: article, claim. Returns 1, or 0 if the claim was handed on.
+_WRITTEN = """
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('SADD', KEYS[2], ARGV[1]); redis.call('HDEL', KEYS[1], ARGV[1]); redis.call('DEL', KEYS[3], KEYS[4])
+return 1
 """
 
 
@@ -84,6 +105,8 @@ class RedisPageStore(PageStore):
         self.server, self.keys, self.worker, self.lost = server, JobKeys(job), worker, lost
         self._add = server.register_script(_ADD)
         self._take = server.register_script(_TAKE)
+        self._written = server.register_script(_WRITTEN)
+        self._claims: dict[str, bytes] = {}  # article -> this worker's claim on it, while it is on its way
         self._batch: list[tuple[PageItem, Deferred]] = []  # pages given to add_soon, to send
         self._send_soon = CallLaterOnce(self._send_batch)
 
@@ -113,13 +136,20 @@ class RedisPageStore(PageStore):
         replies = self._run_add(pages)
         if replies is None:  # lost with Redis: the pages' requests are not acknowledged, so they are done again
             return [None] * len(pages)
-        return [LatePage(page) if reply == -1 else _pages(reply) if reply else None
+        return [LatePage(page) if reply == -1 else self._claimed(page.article_url, reply) if reply else None
                 for page, reply in zip(pages, replies)]
+
+    def _claimed(self, article_url: str, reply: list[bytes]) -> dict[int, PageItem]:
+        """A take's reply: this worker's claim on the article, then its pages."""
+        if not reply:
+            return {}
+        self._claims[article_url] = reply[0]
+        return _pages(reply[1:])
 
     @guarded()
     def _run_add(self, pages: list[PageItem]) -> list | None:
         k = self.keys
-        keys, args = [k.claims, k.written, k.waiting], [self.worker]
+        keys, args = [k.claims, k.written, k.waiting, k.claim_tokens], [self.worker]
         for page in pages:
             url = page.article_url
             keys += (k.pages(url), k.outlines(url))
@@ -132,16 +162,23 @@ class RedisPageStore(PageStore):
     @guarded(default={})
     def take(self, article_url: str) -> dict[int, PageItem]:
         k = self.keys
-        return _pages(self._take(keys=[k.claims, k.written, k.waiting, k.pages(article_url)],
-                                 args=[article_url, self.worker]))
+        return self._claimed(article_url, self._take(
+            keys=[k.claims, k.written, k.waiting, k.pages(article_url), k.claim_tokens],
+            args=[article_url, self.worker]))
+
+    @guarded(default=False)  # lost with Redis: nothing more goes to the feed
+    def holds(self, article_url: str) -> bool:
+        """Whether this worker's take of the article still stands: not handed on while it stalled."""
+        claim = self._claims.get(article_url)
+        return claim is not None and self.server.hget(self.keys.claims, article_url) == claim
 
     @guarded()  # lost with Redis: the article may come out again, in another feed
     def written(self, article_url: str) -> None:
         k = self.keys
-        pipe = self.server.pipeline()  # MULTI/EXEC: all of it or none
-        pipe.sadd(k.written, article_url).hdel(k.claims, article_url)
-        pipe.delete(k.pages(article_url), k.outlines(article_url))
-        pipe.execute()
+        claim = self._claims.pop(article_url, None)
+        if claim is not None:
+            self._written(keys=[k.claims, k.written, k.pages(article_url), k.outlines(article_url)],
+                          args=[article_url, claim])
 
     @guarded(default=[])
     def article_urls(self) -> list[str]:

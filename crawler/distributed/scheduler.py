@@ -34,8 +34,9 @@ def _nothing(response: Any) -> None:
     """The wake-up request's callback."""
 
 
-# Expired leases back to the frontier as they were, and takes of dead workers back to the buffer;
-# then how much work the job still has: requests queued, leased, articles being written.
+# Expired leases back to the frontier as they were, and takes (claims: "worker|token") of dead workers back to
+# the buffer; then how much work the job still has: requests queued, leased, articles being written by other
+# workers (not this one's, ARGV[2]: an article a pipeline failed on stays claimed until this worker leaves).
 _REAP = """
 local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1e6
@@ -44,13 +45,16 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', t)) do
   if data then redis.call('ZADD', KEYS[1], redis.call('HGET', KEYS[4], id), data) end
   redis.call('ZREM', KEYS[3], id); redis.call('HDEL', KEYS[2], id); redis.call('HDEL', KEYS[4], id)
 end
-local claims = redis.call('HGETALL', KEYS[5])
+local claims, others = redis.call('HGETALL', KEYS[5]), 0
 for i = 1, #claims, 2 do
-  if redis.call('EXISTS', ARGV[1] .. claims[i + 1]) == 0 then
+  local owner = string.match(claims[i + 1], '^(.*)|%d+$') or claims[i + 1]
+  if redis.call('EXISTS', ARGV[1] .. owner) == 0 then
     redis.call('HDEL', KEYS[5], claims[i]); redis.call('SADD', KEYS[6], claims[i])
+  elseif owner ~= ARGV[2] then
+    others = others + 1
   end
 end
-return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[3]), redis.call('HLEN', KEYS[5])}
+return {redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[3]), others}
 """
 
 # The job is done: nothing queued, leased, waiting or being written. Its keys go, so that
@@ -158,7 +162,7 @@ class SharedScheduler(Scheduler):
         if reason == "finished":
             k = self.keys
             if self._finish(keys=[k.queue, k.leases, k.waiting, k.claims, k.leased, k.scores, k.lease_ids,
-                                  k.written, k.site, k.domains, k.turns, k.dupefilter]):
+                                  k.written, k.site, k.domains, k.turns, k.dupefilter, k.claim_tokens]):
                 self.spider.logger.info("Job %s done: its keys are cleared", k.job)
 
     def enqueue_request(self, request: Request) -> bool:
@@ -203,7 +207,8 @@ class SharedScheduler(Scheduler):
         self.server.sadd(self.keys.domains, domain)
 
     def has_pending_requests(self) -> bool:
-        """Whether the job may still have work for this worker: requests queued or leased anywhere."""
+        """Whether the job may still have work for this worker: requests queued or leased anywhere, or articles
+        being written."""
         if self.local or self.queue.taken:
             return True
         self.waiting_for_others = self._job_has_work()
@@ -213,7 +218,8 @@ class SharedScheduler(Scheduler):
     def _job_has_work(self) -> bool:
         self.queue.flush()
         k = self.keys
-        queued, leased, _ = self._reap(keys=[k.queue, k.leased, k.leases, k.scores, k.claims, k.waiting],
-                                       args=[f"{k.job}:alive:"])
-        return queued + leased > 0
+        queued, leased, claimed = self._reap(keys=[k.queue, k.leased, k.leases, k.scores, k.claims, k.waiting],
+                                             args=[f"{k.job}:alive:", self.worker])
+        # An article another worker is writing is work too: should that worker die, it is handed back, taken here.
+        return queued + leased + claimed > 0
 

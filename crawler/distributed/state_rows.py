@@ -21,6 +21,10 @@ class RedisRows:
     def from_crawler(cls, crawler) -> RedisRows:
         return cls(connection.from_settings(crawler.settings), job_name(crawler.settings), RedisLost(crawler))
 
+    @property
+    def answering(self) -> bool:
+        return self.lost is None or not self.lost.happened
+
     @guarded()
     def get(self, table: str, url: str) -> dict[str, Any] | None:
         data = self.server.hget(self.keys.state(table), url)

@@ -59,6 +59,11 @@ class PageStore(ABC):
         the article reached the feed finds them again when it resumes.
         """
 
+    def holds(self, article_url: str) -> bool:
+        """Whether this process's take of the article still stands. A store shared by several processes may hand
+        an article on while its taker stalls (see crawler.distributed.merge_store)."""
+        return True
+
     @abstractmethod
     def written(self, article_url: str) -> None:
         """The article is in the feed: forget its pages, and remember it as written for good."""

@@ -39,6 +39,10 @@ class IncrementalPipeline:
         article = ItemAdapter(item)
         seen = (article["url"], article["title"], article["text"], article["page_count"], article["complete"])
         article["status"] = self.state.status(article["url"], article["title"], article["text"], article["complete"])
+        if not self.state.answering:  # a shared crawl's Redis is lost: "new" would be a guess
+            self.stats.inc_value("articles/not_labelled")
+            raise DropItem(f"article {article['url']} not written: the state does not answer (Redis lost), so "
+                           "whether it is new is unknown; the next run writes it", log_level="INFO")
         self.stats.inc_value(f"articles/{article['status']}")
         if article["status"] == UNCHANGED and not self.write_unchanged:
             self.state.record(*seen)

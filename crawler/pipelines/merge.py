@@ -118,5 +118,32 @@ class MergePagesPipeline:
             return None  # a page held or dropped by the merge, whose URL may be its article's
         return self._keys.pop(ItemAdapter(item).get("url"), None)
 
+    def still_taken(self, item) -> bool:
+        """Whether an article on its way to the feed is still this process's to write (see ``PageStore.holds``)."""
+        key = self._keys.get(ItemAdapter(item).get("url"))
+        return key is None or self.store.holds(key)
+
     def close_spider(self):
         self.store.close()
+
+
+class StillTakenPipeline:
+    """The last step before the feed: an article whose take passed to another process, while this one stalled
+    past its lease in a shared crawl, is dropped here (``articles/taken_over``): the other one writes it."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self._merge: MergePagesPipeline | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        self._merge = self.crawler.get_item_pipeline(MergePagesPipeline)
+
+    def process_item(self, item):
+        if isinstance(item, ArticleItem) and self._merge is not None and not self._merge.still_taken(item):
+            self.crawler.stats.inc_value("articles/taken_over")
+            raise DropItem(f"Article {item.url} was handed to another worker while this one stalled: written there")
+        return item

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.extensions.feedexport import FeedExporter
 from scrapy.utils.misc import build_from_crawler, load_object
 
 NEW, CHANGED, COMPLETED, UNCHANGED = "new", "changed", "completed", "unchanged"
@@ -101,7 +102,12 @@ def _stamp(moment: datetime) -> str:
 
 
 class StateRows(Protocol):
-    """Where the state is kept: four tables of rows keyed by URL (the SQLite file, or Redis in a shared crawl)."""
+    """Where the state is kept: four tables of rows keyed by URL (the SQLite file, or Redis in a shared crawl).
+
+    ``answering`` is False once it cannot be asked any more (a shared crawl's Redis lost): its answers are then
+    defaults, not what earlier runs saw."""
+
+    answering: bool
 
     def get(self, table: str, url: str) -> dict[str, Any] | None: ...
 
@@ -114,6 +120,8 @@ class StateRows(Protocol):
 
 class SqliteRows:
     """The state file: one SQLite file, one table each (STATE_ROWS' default)."""
+
+    answering = True
 
     @classmethod
     def from_crawler(cls, crawler) -> SqliteRows:
@@ -149,6 +157,12 @@ class SqliteRows:
         self._db.close()
 
 
+def uploaded_at_close(feed: str) -> bool:
+    """Whether a feed's storage has its records only at the end of the run (S3, GCS, FTP…), unlike a local file,
+    which has each as it is exported (see crawler.extensions.feeds), or stdout."""
+    return "://" in feed and not feed.startswith("file://")
+
+
 class ArticleState:
     """What earlier runs saw of articles and listings, and the first pages fetched in this run.
 
@@ -163,7 +177,11 @@ class ArticleState:
         if not crawler.settings.get("STATE_FILE"):
             raise NotConfigured
         state = cls(build_from_crawler(load_object(crawler.settings["STATE_ROWS"]), crawler))
-        crawler.signals.connect(state.close, signals.spider_closed)
+        state.crawler = crawler
+        if any(uploaded_at_close(str(uri)) for uri in crawler.settings.getdict("FEEDS")):
+            state.later = []
+            crawler.signals.connect(state.feeds_closed, signals.feed_exporter_closed)
+        crawler.signals.connect(state.spider_closed, signals.spider_closed)
         return state
 
     @classmethod
@@ -176,6 +194,15 @@ class ArticleState:
 
     def __init__(self, rows: StateRows):
         self.rows = rows
+        # The articles of this run, to be recorded once every feed that uploads at its close has stored
+        # (None: every feed has an article the moment it is exported, a local file or stdout).
+        self.later: list[tuple[str, str, str, int, bool]] | None = None
+        self.crawler = None
+
+    @property
+    def answering(self) -> bool:
+        """Whether the state still answers (see StateRows): while it does not, no article can be labelled."""
+        return self.rows.answering
 
     def known(self, url: str) -> KnownArticle | None:
         row = self.rows.get("articles", url)
@@ -250,7 +277,37 @@ class ArticleState:
         return COMPLETED if complete and not old["complete"] else UNCHANGED
 
     def record(self, url: str, title: str, text: str, page_count: int, complete: bool) -> None:
-        """Store an article as seen now (once it is in the feed), with its first page's validators."""
+        """Store an article as seen now (once it is in the feed), with its first page's validators.
+
+        With a feed that uploads at its close (S3, FTP…), only once it has stored: see ``feeds_closed``.
+        """
+        if self.later is not None:
+            self.later.append((url, title, sha256(text), page_count, complete))
+        else:
+            self._record(url, title, sha256(text), page_count, complete)
+
+    def spider_closed(self) -> None:
+        """The crawl is over: the state closes, unless it waits for feeds that upload at their close."""
+        if self.later is None or self.crawler.get_extension(FeedExporter) is None:
+            self.close()
+
+    def feeds_closed(self) -> None:
+        """Every feed is closed: the run's articles are recorded if every upload at close went through, else
+        none is (the run exits 1, and the next run writes them again). Then the state closes."""
+        if self.later:
+            failed = sum(n for key, n in self.crawler.stats.get_stats().items()
+                         if key.startswith("feedexport/failed_count/"))
+            if failed:
+                self.crawler.stats.set_value("articles/not_recorded", len(self.later))
+                self.crawler.spider.logger.error(
+                    "%d articles are not recorded in the state: %d feeds failed to store them at the end; "
+                    "the next run writes them again", len(self.later), failed)
+            else:
+                for row in self.later:
+                    self._record(*row)
+        self.close()
+
+    def _record(self, url: str, title: str, text_sha256: str, page_count: int, complete: bool) -> None:
         old = self.rows.get("articles", url)
         if old is not None and old["complete"] and not complete:
             self.seen_unchanged(url)  # keep the complete text known from before
@@ -260,7 +317,7 @@ class ArticleState:
         if page.get("listed_title") is not None:
             self.show_listed(url, page["listed_title"], page["listed_rank"])
         self.rows.put("articles", url, {
-            "text_sha256": sha256(text), "page_count": page_count, "complete": int(complete),
+            "text_sha256": text_sha256, "page_count": page_count, "complete": int(complete),
             "first_seen": old["first_seen"] if old else stamp, "last_seen": stamp,
             "etag": page.get("etag"), "last_modified": page.get("last_modified"),
             "first_page_sha256": page.get("body_sha256"), "last_checked": stamp, "title": title})

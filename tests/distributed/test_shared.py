@@ -4,7 +4,9 @@ written once, a killed worker's pages taken by the others, and the merge buffer'
 import asyncio
 import hashlib
 import json
+import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -18,9 +20,10 @@ from hypothesis import strategies as st
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
+from crawler import settings as project_settings
 from crawler.distributed.job import RedisLost
 from crawler.distributed.merge_store import RedisPageStore
-from crawler.distributed.scheduler import GuardedDupeFilter
+from crawler.distributed.scheduler import _REAP, GuardedDupeFilter
 from crawler.distributed.state_rows import RedisRows
 from crawler.items import PageContent, PageItem
 from crawler.merge.stores import LatePage, is_whole
@@ -33,6 +36,7 @@ from tools.server import ReplicaServer, free_port
 
 ARTICLES, PAGES = 40, 3
 SLOW = ("-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")  # a crawl long enough to share
+PAUSING = json.dumps({**project_settings.ITEM_PIPELINES, "tests.recording.PauseOncePipeline": 650})
 
 
 @pytest.fixture
@@ -254,6 +258,66 @@ def test_pages_of_one_article_at_two_workers_at_once_are_written_once(redis_serv
         stores[0].written(article)
         with pytest.raises(LatePage):
             stores[1].add(arrivals[1])
+
+
+def test_a_take_handed_on_while_its_worker_stalled_is_not_that_worker_s_to_write(redis_server):
+    client = redis_server.client()
+    first, second = (RedisPageStore(client, "fence", f"worker-{n}") for n in (1, 2))
+    article = "http://site.test/a"
+    first.add(page(article, 1, (2,)))
+    assert sorted(first.add(page(article, 2, (1,), last=True))) == [1, 2]  # the first worker takes it
+    assert first.holds(article)
+    # It stalls past its lease: no alive key. The reaper hands its take back to the buffer.
+    reap = client.register_script(_REAP)
+    reap(keys=["fence:requests", "fence:leased", "fence:leases", "fence:lease_scores", "fence:claims",
+               "fence:waiting"], args=["fence:alive:", "worker-2"])
+    assert client.smembers("fence:waiting") == {article.encode()}
+    # The second worker gets page 2 again (its request was handed on too) and takes the article.
+    client.set("fence:alive:worker-2", 1)
+    assert sorted(second.add(page(article, 2, (1,), last=True))) == [1, 2]
+    # The first one goes on: its take does not stand, and its word that the article is written changes nothing.
+    assert not first.holds(article) and second.holds(article)
+    first.written(article)
+    assert not client.sismember("fence:written", article) and client.hget("fence:claims", article).startswith(
+        b"worker-2|")
+    second.written(article)
+    assert client.sismember("fence:written", article) and not client.hexists("fence:claims", article)
+
+
+def test_a_worker_stopped_past_its_lease_and_continued_loses_nothing_and_writes_nothing_twice(
+        tmp_path, site, redis_server):
+    (tmp_path / "alone").mkdir()
+    alone = crawl(tmp_path / "alone", "-a", f"start_url={site}")
+    # Worker 0 stalls on its first article, holding it; it is stopped right then.
+    pause = ["-s", f"ITEM_PIPELINES={PAUSING}", "-s", f"PAUSE_MARK={tmp_path / 'paused'}"]
+    workers = [worker(tmp_path, redis_server.url, n, "-a", f"start_url={site}", *SLOW, *(pause if n == 0 else []))
+               for n in range(3)]
+    client = redis_server.client()
+    stalled = f"{socket.gethostname()}:{workers[0].pid}"  # the worker's name in the job
+    wait_for(lambda: (tmp_path / "paused").exists())
+    held = (tmp_path / "paused").read_text(encoding="utf-8")
+    workers[0].send_signal(signal.SIGSTOP)
+    try:
+        # Stopped past its lease (2 s): its alive key expires, the others take over its requests and hand on the
+        # article it held.
+        wait_for(lambda: not client.exists(f"hometown:alive:{stalled}"))
+        wait_for(lambda: not (client.hget("hometown:claims", held) or b"").startswith(f"{stalled}|".encode()))
+        others = sum(len(feed(tmp_path / f"w{n}.jsonl")) for n in (1, 2))
+        wait_for(lambda: sum(len(feed(tmp_path / f"w{n}.jsonl")) for n in (1, 2)) >= others + 3)
+    finally:
+        workers[0].send_signal(signal.SIGCONT)
+    for n, process in enumerate(workers):
+        assert process.wait(timeout=120) == 0, (tmp_path / f"w{n}.log").read_text()[-2000:]
+
+    records = [r for n in range(3) for r in feed(tmp_path / f"w{n}.jsonl")]
+    assert len(records) == len({r["url"] for r in records})  # none twice
+    assert comparable(records) == comparable(alone)  # none lost, each whole
+    # The article it held was handed on while it was stopped: another worker wrote it, and it dropped its own,
+    # as taken over (or, when the other one's record in the shared state came first, as known and unchanged).
+    assert held not in {r["url"] for r in feed(tmp_path / "w0.jsonl")}
+    stats = dict(re.findall(r"'(articles/[a-z_]+)': (\d+)", (tmp_path / "w0.log").read_text()))
+    assert int(stats.get("articles/taken_over", 0)) + int(stats.get("articles/unchanged", 0)) >= 1, stats
+    assert job_keys(redis_server) == []
 
 
 def script_calls(client: redis.Redis) -> int:
