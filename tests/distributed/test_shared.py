@@ -18,6 +18,7 @@ import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scrapy import Request
+from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from crawler import settings as project_settings
@@ -25,8 +26,9 @@ from crawler.distributed.job import RedisLost
 from crawler.distributed.merge_store import RedisPageStore
 from crawler.distributed.scheduler import _REAP, GuardedDupeFilter
 from crawler.distributed.state_rows import RedisRows
-from crawler.items import PageContent, PageItem
+from crawler.items import ArticleItem, PageContent, PageItem
 from crawler.merge.stores import LatePage, is_whole
+from crawler.pipelines.incremental import IncrementalPipeline
 from crawler.state.rows import ArticleState, Listed, SqliteRows
 from crawler.storage.layout import url_to_path
 from tests.conftest import FAST, ROOT, crawl
@@ -156,6 +158,18 @@ def test_with_redis_gone_each_shared_part_gives_its_safe_answer_and_the_loss_is_
     assert RedisRows(gone, "job", lost).get("articles", "http://site.test/a.html") is None
     assert crawler.stats.get_value("redis/lost") == 1
     assert sum("stopped answering" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_with_redis_gone_an_article_on_its_way_is_not_labelled_new_nor_written():
+    port = free_port()
+    crawler = get_crawler(settings_dict={"REDIS_URL": f"redis://127.0.0.1:{port}/0"})
+    state = ArticleState(RedisRows(redis.Redis(host="127.0.0.1", port=port), "job", RedisLost(crawler)))
+    pipeline = IncrementalPipeline(crawler, state)
+    article = ArticleItem(url="http://site.test/a.html", title="標題", text="正文。", page_count=1,
+                          page_urls=["http://site.test/a.html"], complete=True, missing_pages=[], crawled_at="")
+    with pytest.raises(DropItem, match="the state does not answer"):
+        pipeline.process_item(article)
+    assert crawler.stats.get_value("articles/not_labelled") == 1 and crawler.stats.get_value("articles/new") is None
 
 
 def test_a_shared_rerun_writes_only_what_is_new_or_changed(tmp_path, redis_server):
