@@ -20,7 +20,7 @@ from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
 
 from crawler.items import PageContent
-from crawler.page.body import DATE, Prose, find_body, find_byline
+from crawler.page.body import DATE, SENTENCE_END, Prose, find_body, find_byline
 from crawler.page.cuts import boxes, trim_edges
 from crawler.page.decoding import not_a_page, redecoded
 from crawler.page.kind import (
@@ -37,7 +37,7 @@ from crawler.page.kind import (
     side_boxes,
 )
 from crawler.page.links import Item, analyse_links
-from crawler.page.markup import lines, normalize, own_texts, select, text_of, under, visible_tree
+from crawler.page.markup import is_element, lines, normalize, own_texts, select, text_of, under, visible_tree
 from crawler.page.navigation import not_main
 from crawler.page.pagebar import PageBar, find_bar
 from crawler.page.title import headline as find_headline
@@ -177,6 +177,22 @@ def _ld_types(script: str) -> set[str]:
     return types
 
 
+_KICKER_CHARS = 60
+
+
+def _above(headline, blocks: list) -> list:
+    """What stands above the headline inside the body, when it is no more than a kicker (``引题``, a column's
+    name: 60 characters, no sentence): the headline's, not the article's."""
+    if headline is None or not any(b in headline.iterancestors() for b in blocks):
+        return []
+    above, el = {}, headline
+    while el not in blocks:
+        above |= {sib: text for sib in el.itersiblings(preceding=True) if is_element(sib) and (text := text_of(sib))}
+        el = el.getparent()
+    text = "".join(above.values())
+    return list(above) if len(text) <= _KICKER_CHARS and not SENTENCE_END.search(text) else []
+
+
 def _summary(head: _Head) -> str:
     """The page's own summary, unless it only repeats the <title> (then it says nothing of the lead)."""
     opening = "".join(head.description.split())[:10]
@@ -266,7 +282,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
         return page
     # Menus, side boxes and link lists inside the body are not the article either: counted as cut.
     within = under(blocks)
-    parts = {"page bar": [bar_root], "headline": [headline], "byline": [byline],
+    parts = {"page bar": [bar_root], "headline": [headline, *_above(headline, blocks)], "byline": [byline],
              "navigation": boxes([el for el in links.nav_roots if el in within], blocks),
              "link list": boxes([el for el in links.item_rows if el in within], blocks)}
     skip = {el for els in parts.values() for el in els if el is not None}

@@ -291,3 +291,14 @@ def test_a_photo_gallery_button_after_the_text_goes_with_its_count():
                  title="新門診大樓啟用")
     assert text(page) == PARAGRAPHS
     assert page.cut == {"tools": 2}
+
+
+def test_a_kicker_above_the_headline_inside_the_text_s_block_is_the_headline_s():
+    page = parse(f"""<div class="left"><p class="p1"></p><p class="p1">全縣醫療服務再上新台階</p>
+        <h1>新門診大樓啟用</h1>{BODY}</div>""", title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"headline": 2}
+    # A sentence above the headline is no kicker: it stays, whatever it is.
+    lead = "本報今日推出醫療專題,共三篇。"
+    sentence = parse(f"""<div class="left"><p>{lead}</p><h1>新門診大樓啟用</h1>{BODY}</div>""", title="新門診大樓啟用")
+    assert text(sentence) == [lead, *PARAGRAPHS]
