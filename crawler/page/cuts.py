@@ -1,7 +1,8 @@
 """What the body of an article page leaves out, and counts: the boxes of links inside it, and the bylines,
 notices and page tools at its edges.
 
-Only whole lines and whole boxes go, and only where the article's own edge is:
+Only whole lines and whole boxes go (and a link calling the reader away, ``返回首页``, that
+ends the last line), and only where the article's own edge is:
 a page break inside the article (a page with a next page, a page after the
 first) is no edge, for 家鄉網 splits its articles anywhere, even in the middle
 of a sentence. What goes is counted by kind, for the crawl's stats.
@@ -72,8 +73,8 @@ def boxes(elements, blocks: list) -> set:
     return out
 
 
-def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True,
-               linked: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, int]]:
+def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, linked: frozenset[str] = frozenset(),
+               title: str = "") -> tuple[list[str], dict[str, int]]:
     """The body's lines without the bylines and notices at its start and end, and how many of each went.
 
     Only whole lines go, and only from the edges: a byline (see ``is_byline``)
@@ -88,13 +89,19 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True,
     ``start``/``end`` False: that edge is a page break inside the article (the
     text goes on across it, maybe in mid-sentence), and nothing is cut there.
     ``linked``: the texts of the body's links, white space normalized (a line
-    that is one of them is only a link).
+    that is one of them is only a link; one that ends the last line and calls
+    the reader, ``返回搜狐，查看更多``, goes from it). ``title``: the record's
+    title (a line at the start that repeats it is the headline's).
     """
+    headline = "".join(title.split())
+
     def what(line: str, start: bool) -> str | None:
         if not strip_disclaimer(line).strip():
             return ""  # the site's source line or disclaimer: cleaning's, it stays and the edge goes on past it
         if is_boilerplate(line):
             return "notice"  # a copyright line
+        if start and headline and "".join(line.split()) == headline:
+            return "headline"  # the headline again, as a line of the text
         if is_byline(line) and (DATE.search(line) or _SOURCED.search(line) or (start and _REPORTER.search(line))):
             return "byline"  # dated, sourced or a reporter's: a bare 作者/… line heads a story of a compilation
         if len(line) <= _LINKED_MAX_CHARS and normalize(line) in linked:
@@ -147,6 +154,10 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True,
             cut[kind] = cut.get(kind, 0) + 1
         else:
             kept.append(line)
+    if end and kept and (call := next((t for t in linked if kept[-1].endswith(t) and len(t) < len(kept[-1])
+                                        and _CALL.match(t)), None)):
+        kept[-1] = kept[-1][:-len(call)].rstrip()  # a link calling the reader away, ending the last line
+        cut["tools"] = cut.get("tools", 0) + 1
     return kept, cut
  # nothing but such lines: a page of them is not emptied
     for edge in (0, -1):

@@ -291,7 +291,8 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     later = bool(bar and (bar.prev_url or (bar.current or 1) > 1))
     linked = frozenset(text for b in blocks for a in b.iter("a") if (text := normalize(a.text_content())))
     paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
-                                     start=not later, end=not (bar and bar.next_url), linked=linked)
+                                     start=not later, end=not (bar and bar.next_url), linked=linked,
+                                     title=title)
     for name, n in trimmed.items():
         cut[name] = cut.get(name, 0) + n
     page.cut = cut

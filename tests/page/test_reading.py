@@ -302,3 +302,15 @@ def test_a_kicker_above_the_headline_inside_the_text_s_block_is_the_headline_s()
     lead = "本報今日推出醫療專題,共三篇。"
     sentence = parse(f"""<div class="left"><p>{lead}</p><h1>新門診大樓啟用</h1>{BODY}</div>""", title="新門診大樓啟用")
     assert text(sentence) == [lead, *PARAGRAPHS]
+
+
+def test_the_headline_again_as_the_first_line_and_a_link_home_ending_the_last_go():
+    last = PARAGRAPHS[-1]
+    page = parse(f"""<h3 class="video">新門診大樓啟用</h3><article><p>新門診大樓啟用</p>{BODY[:-len(last) - 4]}
+        <p>{last}<a href="/">返回首頁,查看更多</a></p></article>""", title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"headline": 1, "tools": 1}  # the line; the h3 is outside the body
+    # A link inside the sentence, or one that is no call to the reader, stays.
+    kept = parse(f"""<h1>新門診大樓啟用</h1><article>{BODY[:-len(last) - 4]}<p>{last}<a href="/a">醫院公告</a></p>
+        </article>""", title="新門診大樓啟用")
+    assert text(kept) == [*PARAGRAPHS[:-1], last + "醫院公告"]
