@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from crawler.page.markup import BLOCK_TAGS, SKIP_TAGS, block_of, is_element, normalize, text_of, under
 from crawler.page.navigation import HEADING_TAGS, nav_roots
@@ -34,6 +35,8 @@ MAIN_LIST_LINKS = 5  # a page's main list has this many links or more, of MAIN_L
 MAIN_LIST_TITLE = 6
 MENU_MIN_LINKS = 4  # a menu has this many links or more, each named in at most MENU_MAX_NAME characters
 MENU_MAX_NAME = 4
+SECTION_MAX_NAME = 8  # a section's name, in a menu of links to sections' index pages
+_SECTION = re.compile(r"/(?:(?:index|default)\.\w+)?$", re.IGNORECASE)  # a section's index page: /news/, /news/index.htm
 MAX_ROW = 400  # a row longer than this is running text with a link in it, not a list's row
 # 上一篇/下一篇: the articles before and after this one, never an item of this page's list.
 _NEIGHBOUR = re.compile(r"^\W*(?:上一?篇|下一?篇|前一篇|後一篇|后一篇|上一條|上一条|下一條|下一条)")
@@ -277,12 +280,20 @@ def _list_items(groups: dict[tuple, list], texts: dict, report: PageLinks, found
 
 
 def _menu(members: list, rows: dict, texts: dict) -> bool:
-    """A menu: a row of several links with short names (新聞, 財經, Sport), no dates and no intros."""
+    """A menu: several links with short names (新聞, 財經, Sport), no dates and no intros; or with names a little
+    longer (新华社看河北), when every one leads to a section's index page (``/society/index.htm``, ``/news/``)."""
     if len({url for _, url in members}) < MENU_MIN_LINKS:
         return False
-    if any(len(texts[anchor]) > MENU_MAX_NAME or not texts[anchor] for anchor, _ in members):
+    if any(not texts[anchor] or len(texts[anchor]) > MENU_MAX_NAME for anchor, _ in members) and not all(
+            len(texts[anchor]) <= SECTION_MAX_NAME and _section(url) for anchor, url in members):
         return False
     return not any(DATE.search(text_of(row)) for row in rows)
+
+
+def _section(url: str) -> bool:
+    """Whether a URL is a section's index page: a folder or its index file, no query (``/?p=12`` is a post)."""
+    parts = urlsplit(url)
+    return not parts.query and bool(_SECTION.search(parts.path))
 
 
 def _title(anchor) -> str:

@@ -314,3 +314,17 @@ def test_the_headline_again_as_the_first_line_and_a_link_home_ending_the_last_go
     kept = parse(f"""<h1>新門診大樓啟用</h1><article>{BODY[:-len(last) - 4]}<p>{last}<a href="/a">醫院公告</a></p>
         </article>""", title="新門診大樓啟用")
     assert text(kept) == [*PARAGRAPHS[:-1], last + "醫院公告"]
+
+
+def test_a_column_of_links_to_sections_index_pages_is_a_menu_whatever_the_length_of_their_names():
+    sections = ["新聞", "頭條", "時政", "縣城新面貌", "新華社看陽江", "專題"]
+    menu = "".join(f'<li><a href="http://he.news.test/s{n}/index.htm">{name}</a></li>' for n, name in enumerate(sections))
+    page = parse(f"""<div class="side"><ul>{menu}</ul></div><h1>新門診大樓啟用</h1>
+        <div class="info">2024-06-18 來源：縣融媒體中心</div><div class="c">{BODY}</div>""", title="新門診大樓啟用")
+    assert page.kind == ARTICLE
+    assert page.items == []
+    # The same names leading to pages that are no section's index are a list of articles.
+    articles = "".join(f'<li><a href="http://he.news.test/2024/0618/{n}.html">{name}</a></li>'
+                       for n, name in enumerate(sections))
+    listing = parse(f"""<div class="list"><ul>{articles}</ul></div>""", title="新聞")
+    assert len(listing.items) == len(sections)
