@@ -1,8 +1,9 @@
 """A page's title: its headline, else the page's own part of its <title>.
 
 The headline is the heading (of any level) that best repeats the page's own
-part of the <title>, the nearest to the body among equals, and its text is its
-own, without a byline nested in it. A heading that repeats only another part
+part of the <title>, or the <title>'s whole opening (``新华视界｜河北遵化：…``),
+the nearest to the body among equals, and its text is its own, without a byline
+nested in it. A heading that repeats only another part
 of the <title> (the site's name, a category) is not the headline.
 """
 
@@ -23,6 +24,8 @@ _TITLE_PARTS = re.compile(
     r"|-(?=[\u3400-\u9fff][^-]{0,19}$)"
 )
 _DASHES = re.compile(r"[-‐‑‒–—―]+")
+_QUOTES = str.maketrans({"′": "'", "’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"', "″": '"'})
+_OPENING = 8  # characters a heading must have to be the headline as the opening of the whole <title>
 _MIN_MATCH = 0.6  # of the page's own title a heading must repeat (or it of the heading) to be the headline
 _OTHER_PART = 0.9  # a heading that repeats another part of the <title> ranks below one that repeats its own
 
@@ -34,8 +37,9 @@ def plain(text: str) -> str:
 
 def comparable(text: str) -> str:
     """Text as two titles are compared: no pinyin readings, no white space, one dash for any run of dashes
-    (a <title> writes ``-`` where the headline has ``——``)."""
-    return _DASHES.sub("-", re.sub(r"\s+", "", _READING.sub("", text)))
+    (a <title> writes ``-`` where the headline has ``——``), one apostrophe and one quote mark for their kinds
+    (``Germany′s``, ``Germany's``)."""
+    return _DASHES.sub("-", re.sub(r"\s+", "", _READING.sub("", text))).translate(_QUOTES)
 
 
 def own_part(title: str) -> str:
@@ -56,6 +60,7 @@ def headline(title: str, body, near=None, nav=frozenset()):
         return None
     # The page's own part, else the last (a site that puts its name first); a middle part is a category.
     wanted = parts[:1] + parts[-1:] if len(parts) > 1 else parts
+    whole = comparable(title)
     best, best_key = None, None
     for el in body.iter(*HEADING_TAGS):
         if el in nav:
@@ -65,6 +70,8 @@ def headline(title: str, body, near=None, nav=frozenset()):
             continue
         for rank, want in enumerate(wanted):
             score = _match(have, want) * (1 if rank == 0 else _OTHER_PART)
+            if rank == 0 and len(have) >= _OPENING and whole.startswith(have):
+                score = max(score, _OTHER_PART)  # the <title>'s opening, whatever joins it to the rest (：, ｜)
             if score < _MIN_MATCH:
                 continue
             distance = abs((el.sourceline or 0) - (near.sourceline or 0)) if near is not None else 0
@@ -98,7 +105,9 @@ def headline_text(el, title: str = "") -> str:
         text = text_of(el)
     own = own_part(title) if title else ""
     if own and len(comparable(own)) < len(comparable(text)) and comparable(text).startswith(comparable(own)):
-        tail = "".join(text_of(d) for d in el.iterdescendants() if isinstance(d.tag, str))
-        if comparable(text)[len(comparable(own)):] in comparable(tail):
+        mine = comparable(own)
+        nested = (comparable(text_of(d)) for d in el.iterdescendants() if isinstance(d.tag, str))
+        tail = "".join(t for t in nested if mine not in t)  # what nested elements add, not holding the title
+        if comparable(text)[len(mine):] in tail:
             return own  # the rest is a nested element's: a button or a label, not the headline
     return text

@@ -328,3 +328,16 @@ def test_a_column_of_links_to_sections_index_pages_is_a_menu_whatever_the_length
                        for n, name in enumerate(sections))
     listing = parse(f"""<div class="list"><ul>{articles}</ul></div>""", title="新聞")
     assert len(listing.items) == len(sections)
+
+
+def test_the_headline_may_be_the_title_s_whole_opening_and_its_quote_marks_may_differ():
+    page = parse(f"""<h1><span>新華視界｜縣城新門診大樓啟用</span></h1><div class="c">{BODY}</div>""",
+                 title="新華視界｜縣城新門診大樓啟用-新華網河北頻道-新華網")
+    assert page.content.title == "新華視界｜縣城新門診大樓啟用"
+    quoted = parse(f"""<h1>County's new clinic opens</h1><div class="c">{BODY}</div>""",
+                   title="County′s new clinic opens | Health | News")
+    assert quoted.content.title == "County's new clinic opens"
+    # A button nested in the headline is still not its text.
+    button = parse(f"""<h1><span>縣城新門診大樓啟用</span><span class="b">播報文章</span></h1><div class="c">{BODY}</div>""",
+                   title="縣城新門診大樓啟用_縣新聞網")
+    assert button.content.title == "縣城新門診大樓啟用"
