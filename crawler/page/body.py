@@ -40,9 +40,8 @@ _AROUND_MAIN = 1.5  # a content selector's match around the main block holds at 
 _SIBLING_SHARE = 0.3  # a sibling block with this share of the best block's prose is part of the body too
 _REPEAT_SHARE = 0.1  # a block like the best one, with this share of its prose, repeats it (posts of an index)
 _BYLINE_MAX_CHARS = 160
-_LEAD_CHARS = 10  # characters of the page's summary that find its lead
+LEAD_CHARS = 10  # characters of the page's summary that find its lead
 _DESCRIBED_SHARE = 0.1  # the block of the page's lead wins with this share of the best block's prose
-_SPACES = re.compile(r"\s+")
 _PHRASE = 20  # a text shorter than this, with no sentence mark, is a phrase (a caption, a name, a hot word), no prose
 
 
@@ -67,7 +66,7 @@ class Prose:
                  summary: str = ""):
         self._texts = texts
         # The opening of the page's own summary (its description): where the article's lead is.
-        self._summary = like._summary if like is not None else _SPACES.sub("", summary)
+        self._summary = like._summary if like is not None else "".join(summary.split())
         self._excluded = under([*excluded, *body.iter("a")])  # link text is not prose
         # index in texts -> what the text is (None: empty or boilerplate), once asked; shared with ``like``,
         # the same page's prose with other blocks left out.
@@ -145,8 +144,8 @@ class Prose:
     @functools.cached_property
     def _windows(self) -> list[str]:
         """Pieces of the page's own summary that find its lead (its very start may be a link, a hashtag)."""
-        found = [self._summary[i:i + _LEAD_CHARS] for i in range(0, 5 * _LEAD_CHARS, _LEAD_CHARS)]
-        return [w for w in found if len(w) == _LEAD_CHARS]
+        found = [self._summary[i:i + LEAD_CHARS] for i in range(0, 5 * LEAD_CHARS, LEAD_CHARS)]
+        return [w for w in found if len(w) == LEAD_CHARS]
 
     def _lead_in(self, texts) -> object | None:
         """The element owning the first of ``texts`` where the page's own summary begins, or None."""

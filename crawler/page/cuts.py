@@ -159,14 +159,3 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
         kept[-1] = kept[-1][:-len(call)].rstrip()  # a link calling the reader away, ending the last line
         cut["tools"] = cut.get("tools", 0) + 1
     return kept, cut
- # nothing but such lines: a page of them is not emptied
-    for edge in (0, -1):
-        index = 0 if edge == 0 else len(kept) - 1
-        while 0 <= index < len(kept) and (kind := what(kept[index], edge == 0)) is not None:
-            if kind:
-                cut[kind] = cut.get(kind, 0) + 1
-                del kept[index]
-                index = index if edge == 0 else index - 1
-            else:
-                index += 1 if edge == 0 else -1
-    return kept, cut

@@ -20,7 +20,7 @@ from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
 
 from crawler.items import PageContent
-from crawler.page.body import DATE, SENTENCE_END, Prose, find_body, find_byline
+from crawler.page.body import DATE, LEAD_CHARS, SENTENCE_END, Prose, find_body, find_byline
 from crawler.page.cuts import boxes, trim_edges
 from crawler.page.decoding import not_a_page, redecoded
 from crawler.page.kind import (
@@ -177,7 +177,7 @@ def _ld_types(script: str) -> set[str]:
     return types
 
 
-_KICKER_CHARS = 60
+_KICKER_CHARS = 60  # what stands above a headline, at most, to be its kicker
 
 
 def _above(headline, blocks: list) -> list:
@@ -195,7 +195,7 @@ def _above(headline, blocks: list) -> list:
 
 def _summary(head: _Head) -> str:
     """The page's own summary, unless it only repeats the <title> (then it says nothing of the lead)."""
-    opening = "".join(head.description.split())[:10]
+    opening = "".join(head.description.split())[:LEAD_CHARS]
     return "" if opening in "".join(head.title.split()) else head.description
 
 
