@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.page.body import DATE, SENTENCE_END, is_byline
+from crawler.page.body import DATED, SENTENCE_END, is_byline
 from crawler.page.markup import normalize, own_texts, under
 from crawler.page.navigation import NAV_HEADING
 from crawler.text.cleaning import is_boilerplate, strip_disclaimer
@@ -102,7 +102,7 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return "notice"  # a copyright line
         if start and headline and "".join(line.split()) == headline:
             return "headline"  # the headline again, as a line of the text
-        if is_byline(line) and (DATE.search(line) or _SOURCED.search(line) or (start and _REPORTER.search(line))):
+        if is_byline(line) and (DATED.search(line) or _SOURCED.search(line) or (start and _REPORTER.search(line))):
             return "byline"  # dated, sourced or a reporter's: a bare 作者/… line heads a story of a compilation
         if len(line) <= _LINKED_MAX_CHARS and normalize(line) in linked:
             return "links"  # a line that is only a link: a related article's headline, "more", a tag

@@ -341,3 +341,13 @@ def test_the_headline_may_be_the_title_s_whole_opening_and_its_quote_marks_may_d
     button = parse(f"""<h1><span>縣城新門診大樓啟用</span><span class="b">播報文章</span></h1><div class="c">{BODY}</div>""",
                    title="縣城新門診大樓啟用_縣新聞網")
     assert button.content.title == "縣城新門診大樓啟用"
+
+
+def test_a_source_line_dated_by_month_and_day_before_the_text_is_a_byline():
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>縣融媒體中心 6月18日報道</p>{BODY}</div>""",
+                 title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    # A lead that opens with the day is the article's.
+    lead = "6月18日,縣人民醫院新門診大樓正式啟用。"
+    dated = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>{lead}</p>{BODY}</div>""", title="新門診大樓啟用")
+    assert text(dated) == [lead, *PARAGRAPHS]

@@ -57,8 +57,6 @@ MISSES: dict[tuple[str, str], str] = {
         'first sentence not in the body: … … …',
     ('pages/qq.com/ogs-qq-news.html', 'body'):
         '106 characters before the first sentence: …',
-    ('pages/qq.com/readability-qq.html', 'body'):
-        '14 characters before the first sentence: …',
     ('pages/sina.cn/magichtml-sina-cn-finance.html', 'body'):
         '13 characters after the last: …',
     ('pages/toutiao.com/magichtml-toutiao-trade.html', 'body'):
