@@ -41,6 +41,8 @@ _TOOL_MAX_CHARS = 30  # a line of page tools (举报, 图集+1, 关注) is this 
 _SENTENCE_MARK = re.compile(r"[，。！？；,!?;]")
 # An author's or the end's mark in brackets, alone on the body's last line: （完）, （羅森）, (END), (bsc).
 _CREDIT = re.compile(r"[（(【\[][^（()）【】\[\]]{1,12}[）)】\]]")
+# A reporter's address alone on a line after the text: kokobj@yna.co.kr, (記者信箱：lin@example.com).
+_EMAIL = re.compile(r"[(（]?[^\s@()（）]{0,8}[:：]?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+[)）]?")
 # A signature in brackets, alone on a line: （总台央视记者 奚丹霓 张赛）.
 _BRACKETED = re.compile(r"[（(【\[]([^（()）【】\[\]]{1,40})[）)】\]]")
 _SOURCED = re.compile("來源|来源|稿源|出處|出处|編輯|编辑|發布|發佈|发布|時間|时间|日期|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号")
@@ -110,7 +112,7 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return "notice"
         if start and BREADCRUMB.fullmatch(line):
             return "breadcrumb"
-        if not start and (_CREDIT.fullmatch(line) or (
+        if not start and (_CREDIT.fullmatch(line) or _EMAIL.fullmatch(line) or (
                 (signed := _BRACKETED.fullmatch(line)) and is_byline(signed.group(1)))):
             return "credit"
         if not start and len(line) <= _BOX_HEADING and NAV_HEADING.search(line) and not _SENTENCE_MARK.search(line):

@@ -351,3 +351,13 @@ def test_a_source_line_dated_by_month_and_day_before_the_text_is_a_byline():
     lead = "6月18日,縣人民醫院新門診大樓正式啟用。"
     dated = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>{lead}</p>{BODY}</div>""", title="新門診大樓啟用")
     assert text(dated) == [lead, *PARAGRAPHS]
+
+
+def test_a_reporter_s_address_alone_after_the_text_is_a_credit():
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>（記者信箱：wangwu@news.test）</p></div>""",
+                 title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS and page.cut == {"credit": 1}
+    # An address inside a sentence is the article's.
+    ask = "報名請發郵件至clinic@hospital.test。"
+    kept = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>{ask}</p></div>""", title="新門診大樓啟用")
+    assert text(kept) == [*PARAGRAPHS, ask]

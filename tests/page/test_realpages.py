@@ -119,8 +119,6 @@ MISSES: dict[tuple[str, str], str] = {
         '614 characters after the last: …',
     ('pages/vox.com/ogs-vox.html', 'title'):
         'title …',
-    ('pages/yna.co.kr/np4k-yna-en.html', 'body'):
-        '16 characters after the last: …',
     ('pages/youm7.com/magichtml-youm7-labour.html', 'body'):
         '39 characters before the first sentence: …',
     ('pages/zeit.de/trafilatura-zeit-zugverkehr.html', 'title'):
