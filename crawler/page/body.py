@@ -28,9 +28,10 @@ _BYLINE_WORDS = re.compile("作者|來源|来源|記者|记者|評論員|评论�
 _LABELS = ("責任編輯|责任编辑|作者|來源|来源|記者|记者|編輯|编辑|發布時間|发布时间|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员"
            "|攝影|摄影|校對|校对|審核|审核|出處|出处|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号|字體|字体|供稿|撰稿|主編|主编|簽發|签发"
            "|評論員|评论员|本報訊|本报讯|本報|本报|本台|本網|本网|文|圖|图")
-# A byline's field: a label with its value after a colon, or a label with a name after it.
+# A byline's field: a label with its value after a colon, or a label with a name (or names: 邹多为、唐诗凝) after it.
 _BYLINE_FIELD = re.compile(
-    f"(?:{_LABELS})\\s*[:：/|｜]\\s*[^\\s|｜/丨，,;；]{{0,25}}|(?:{_LABELS})\\s*[\\u3400-\\u9fff·]{{0,4}}(?=\\s|$|[)）】\\]|｜/])"
+    f"(?:{_LABELS})\\s*[:：/|｜]\\s*[^\\s|｜/丨，,;；]{{0,25}}"
+    f"|(?:{_LABELS})\\s*[\\u3400-\\u9fff·]{{0,4}}(?:[、，,]\\s*[\\u3400-\\u9fff·]{{2,4}})*(?=\\s|$|[)）】\\]|｜/])"
 )
 # A byline's parts: its fields, times, separators.
 _BYLINE_PARTS = re.compile(

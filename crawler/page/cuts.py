@@ -75,6 +75,21 @@ def boxes(elements, blocks: list) -> set:
     return out
 
 
+# A wire story's first line naming its headline: 新华社北京5月9日电 题：…
+_TITLED = re.compile(r"^.{0,30}?(?:電|电)\s*(?:題|题)[:：]")
+_TITLED_MIN = 8  # characters of the headline a 题： line must repeat
+
+
+def _repeats_headline(line: str, headline: str) -> bool:
+    """Whether a line (white space out) is the headline again: the same, or a wire dateline's 题： and the
+    headline, whole or without the column's name before it (新华全媒+丨)."""
+    if line == headline:
+        return True
+    titled = _TITLED.match(line)
+    rest = line[titled.end():] if titled else ""
+    return len(rest) >= _TITLED_MIN and rest in headline
+
+
 def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, linked: frozenset[str] = frozenset(),
                title: str = "") -> tuple[list[str], dict[str, int]]:
     """The body's lines without the bylines and notices at its start and end, and how many of each went.
@@ -102,8 +117,8 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return ""  # the site's source line or disclaimer: cleaning's, it stays and the edge goes on past it
         if is_boilerplate(line):
             return "notice"  # a copyright line
-        if start and headline and "".join(line.split()) == headline:
-            return "headline"  # the headline again, as a line of the text
+        if start and headline and _repeats_headline("".join(line.split()), headline):
+            return "headline"  # the headline again, as a line of the text (新华社北京5月9日电 题：…)
         if is_byline(line) and (DATED.search(line) or _SOURCED.search(line) or (start and _REPORTER.search(line))):
             return "byline"  # dated, sourced or a reporter's: a bare 作者/… line heads a story of a compilation
         if len(line) <= _LINKED_MAX_CHARS and normalize(line) in linked:

@@ -361,3 +361,15 @@ def test_a_reporter_s_address_alone_after_the_text_is_a_credit():
     ask = "報名請發郵件至clinic@hospital.test。"
     kept = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>{ask}</p></div>""", title="新門診大樓啟用")
     assert text(kept) == [*PARAGRAPHS, ask]
+
+
+def test_a_wire_dateline_naming_the_headline_and_its_reporters_before_the_text_go():
+    page = parse(f"""<h1>新華全媒+丨縣城新門診大樓啟用</h1><div class="c">
+        <p>新華社陽江6月18日電 題：縣城新門診大樓啟用</p><p>新華社記者王五、李四、趙六</p>{BODY}</div>""",
+                 title="新華全媒+丨縣城新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"headline": 1, "byline": 1}  # the 題 line; the h1 is outside the body
+    # A dateline that opens the text itself (no 題：) is the article's.
+    lead = "新華社陽江6月18日電 縣人民醫院新門診大樓昨日啟用。"
+    wire = parse(f"""<h1>縣城新門診大樓啟用</h1><div class="c"><p>{lead}</p>{BODY}</div>""", title="縣城新門診大樓啟用")
+    assert text(wire) == [lead, *PARAGRAPHS]

@@ -59,8 +59,6 @@ MISSES: dict[tuple[str, str], str] = {
         '106 characters before the first sentence: …',
     ('pages/sina.cn/magichtml-sina-cn-finance.html', 'body'):
         '13 characters after the last: …',
-    ('pages/toutiao.com/magichtml-toutiao-trade.html', 'body'):
-        '64 characters before the first sentence: …',
     ('pages/aktualne.cz/readability-aktualne.html', 'title'):
         'title …',
     ('pages/arabic.cnn.com/goose3-cnn-arabic.html', 'body'):
