@@ -62,18 +62,20 @@ class UploadAtClose(BlockingFeedStorage):
 
 
 class PauseOncePipeline:
-    """On the first article, mark PAUSE_MARK and block the process for PAUSE_SECONDS: a worker that stalls while
-    it holds an article it took, for a test to stop it right then (SIGSTOP)."""
+    """On the first article, mark PAUSE_MARK and block the process until PAUSE_RELEASE exists: a worker that stalls
+    while it holds an article it took, for a test to stop it right then (SIGSTOP) and let it go on later."""
 
-    def __init__(self, mark: str, seconds: float):
-        self.mark, self.seconds = Path(mark), seconds
+    def __init__(self, mark: str, release: str):
+        self.mark, self.release = Path(mark), Path(release)
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("PAUSE_MARK"), crawler.settings.getfloat("PAUSE_SECONDS", 2.0))
+        return cls(crawler.settings.get("PAUSE_MARK"), crawler.settings.get("PAUSE_RELEASE"))
 
     def process_item(self, item):
         if isinstance(item, ArticleItem) and not self.mark.exists():
             self.mark.write_text(item.url, encoding="utf-8")
-            time.sleep(self.seconds)  # blocks the reactor: nothing else of this worker moves, as when stopped
+            deadline = time.monotonic() + 120
+            while not self.release.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)  # blocks the reactor: nothing else of this worker moves, as when stopped
         return item

@@ -163,6 +163,12 @@ class RunSummary:
                 f"{get('articles/rechecked', 0)} re-checked ({get('articles/recheck_due', 0)} due from the state file), "
                 f"{get('articles/skipped_recent', 0)} skipped as checked lately"
             )
+        unwritten = [f"{why} {n}" for why, n in (
+            ("a pipeline after the merge failed on them", get("articles/failed_downstream", 0)),
+            ("handed to another worker while this one stalled", get("articles/taken_over", 0)),
+            ("not labelled, Redis lost", get("articles/not_labelled", 0))) if n]
+        if unwritten:
+            lines.append("articles not written here: " + ", ".join(unwritten))
         cut = {k.split("/", 2)[2]: v for k, v in self.stats.get_stats().items() if k.startswith("body/cut/")}
         if cut:
             lines.append("taken out of article bodies: " + ", ".join(f"{what} {n}" for what, n in sorted(cut.items())))

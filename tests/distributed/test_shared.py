@@ -26,6 +26,7 @@ from crawler.distributed.job import RedisLost
 from crawler.distributed.merge_store import RedisPageStore
 from crawler.distributed.scheduler import _REAP, GuardedDupeFilter
 from crawler.distributed.state_rows import RedisRows
+from crawler.extensions.summary import RunSummary
 from crawler.items import ArticleItem, PageContent, PageItem
 from crawler.merge.stores import LatePage, is_whole
 from crawler.pipelines.incremental import IncrementalPipeline
@@ -170,6 +171,7 @@ def test_with_redis_gone_an_article_on_its_way_is_not_labelled_new_nor_written()
     with pytest.raises(DropItem, match="the state does not answer"):
         pipeline.process_item(article)
     assert crawler.stats.get_value("articles/not_labelled") == 1 and crawler.stats.get_value("articles/new") is None
+    assert "articles not written here: not labelled, Redis lost 1" in RunSummary(crawler, 1.0)._pages()
 
 
 def test_a_shared_rerun_writes_only_what_is_new_or_changed(tmp_path, redis_server):
@@ -303,7 +305,8 @@ def test_a_worker_stopped_past_its_lease_and_continued_loses_nothing_and_writes_
     (tmp_path / "alone").mkdir()
     alone = crawl(tmp_path / "alone", "-a", f"start_url={site}")
     # Worker 0 stalls on its first article, holding it; it is stopped right then.
-    pause = ["-s", f"ITEM_PIPELINES={PAUSING}", "-s", f"PAUSE_MARK={tmp_path / 'paused'}"]
+    pause = ["-s", f"ITEM_PIPELINES={PAUSING}", "-s", f"PAUSE_MARK={tmp_path / 'paused'}",
+             "-s", f"PAUSE_RELEASE={tmp_path / 'release'}"]
     workers = [worker(tmp_path, redis_server.url, n, "-a", f"start_url={site}", *SLOW, *(pause if n == 0 else []))
                for n in range(3)]
     client = redis_server.client()
@@ -319,6 +322,7 @@ def test_a_worker_stopped_past_its_lease_and_continued_loses_nothing_and_writes_
         others = sum(len(feed(tmp_path / f"w{n}.jsonl")) for n in (1, 2))
         wait_for(lambda: sum(len(feed(tmp_path / f"w{n}.jsonl")) for n in (1, 2)) >= others + 3)
     finally:
+        (tmp_path / "release").touch()
         workers[0].send_signal(signal.SIGCONT)
     for n, process in enumerate(workers):
         assert process.wait(timeout=120) == 0, (tmp_path / f"w{n}.log").read_text()[-2000:]
@@ -329,8 +333,12 @@ def test_a_worker_stopped_past_its_lease_and_continued_loses_nothing_and_writes_
     # The article it held was handed on while it was stopped: another worker wrote it, and it dropped its own,
     # as taken over (or, when the other one's record in the shared state came first, as known and unchanged).
     assert held not in {r["url"] for r in feed(tmp_path / "w0.jsonl")}
-    stats = dict(re.findall(r"'(articles/[a-z_]+)': (\d+)", (tmp_path / "w0.log").read_text()))
+    log = (tmp_path / "w0.log").read_text()
+    stats = dict(re.findall(r"'(articles/[a-z_]+)': (\d+)", log))
     assert int(stats.get("articles/taken_over", 0)) + int(stats.get("articles/unchanged", 0)) >= 1, stats
+    if "articles/taken_over" in stats:  # said in the run summary too
+        assert f"articles not written here: handed to another worker while this one stalled " \
+               f"{stats['articles/taken_over']}" in log
     assert job_keys(redis_server) == []
 
 

@@ -23,6 +23,7 @@ def test_an_article_a_later_pipeline_fails_on_is_counted_the_run_exits_1_and_the
     assert first.returncode == 1, first.stderr[-3000:]
     assert "'articles/failed_downstream': 1" in first.stderr
     assert "1 articles were not written: a pipeline failed on them" in first.stderr
+    assert "articles not written here: a pipeline after the merge failed on them 1" in first.stderr
     written = [json.loads(line)["url"] for line in (tmp_path / "first.jsonl").read_text().splitlines()]
     assert failing not in written and B in written
 
