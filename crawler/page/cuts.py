@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 
 from crawler.page.body import DATED, SENTENCE_END, is_byline
-from crawler.page.markup import normalize, own_texts, under
+from crawler.page.markup import normalize, own_texts, text_of, under
 from crawler.page.navigation import NAV_HEADING
 from crawler.text.cleaning import is_boilerplate, strip_disclaimer
 
 # Notices after an article: rights, reprints, disclaimers, the editor's mark.
 NOTICE = re.compile(
     r"^\W{0,2}(?:\w{0,4}(?:聲明|声明)[:：]|免責聲明|免责声明|聲明|声明|版權|版权|轉載|转载"
-    r"|本文(?:來源|来源|來自|来自|系|為|为|僅|仅)|本作品|原標題|原标题"
-    r"|責任編輯|责任编辑|責編|责编|糾錯|纠错|Copyright|©|All rights reserved)",
+    r"|本文(?:來源|来源|來自|来自|系|為|为|僅|仅|首發|首发)|本作品|原標題|原标题"
+    r"|責任編輯|责任编辑|責編|责编|糾錯|纠错|Copyright|©|All rights reserved|Notice\s*:|Disclaimer\s*:)",
     re.IGNORECASE,
 )
 # Words of a notice wherever they stand in it: two of them make a line a notice (本網站所有內容…版權歸…侵權…).
@@ -56,7 +56,25 @@ _BOX_HEADING = 20  # characters of heading a box may hold beside its list
 _LINKED_MAX_CHARS = 60  # a line that is only a link, this short, at an edge: a related headline, "more"
 # A reporter's or a commentator's signature: at the start it goes even undated (a bare 作者/… line stays).
 _REPORTER = re.compile("記者|记者|評論員|评论员|通訊員|通讯员|特約|特约")
+_REPEATED_MIN_CHARS = 10  # a line before the text, repeated further on, this long at least: a standfirst
 _AFTER_NOTICE = 2  # lines after a notice at the end that go with it: an author's note, the platform's notice
+# The staff's credits after a story, a role and its name a line: 总监制：邹 明, 监 制：高明勇, 审 读：崔向升.
+_STAFF = re.compile(
+    r"[（(【\[]?\s*[总總]?\s*(?:[监監]\s*[制製]|[审審]\s*[读讀核]|策\s*[划劃]|[统統]\s*[筹籌]|[制製]\s*作|出\s*品|[设設]\s*[计計]"
+    r"|[编編]\s*[审審]|[终終]\s*[审審]|校\s*[对對]|主\s*[编編]|美\s*[编編]|[视視]\s*[觉覺]|[摄攝]\s*影|撰\s*文|[编編]\s*[辑輯]"
+    r"|[责責]\s*[编編]|文\s*字|[图圖]\s*片)\s*[:：/|｜]\s*[^，。！？,.!?；;]{1,30}"
+)
+# An author's note in brackets on its own line after the text: （作者韩涵系政邦智库研究员）, (作者为…).
+_AUTHOR_NOTE = re.compile(r"[（(【\[]\s*(?:作者|作者简介|作者簡介|本文作者)[^（()）【】\[\]]{1,60}[）)】\]]")
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _notice_sized(line: str) -> bool:
+    """Whether a line is short enough to be a notice: 200 characters, or three times that in a script of words
+    (the platform's notice in English after its Chinese one)."""
+    return len(line) <= (_NOTICE_MAX_CHARS if _CJK.search(line) else 3 * _NOTICE_MAX_CHARS)
 
 
 def boxes(elements, blocks: list) -> set:
@@ -72,6 +90,23 @@ def boxes(elements, blocks: list) -> set:
                 break
             el = parent
         out.add(el)
+    return out
+
+
+_PLAYERS = ("video", "audio", "object", "embed")
+
+
+def players(blocks: list) -> set:
+    """The video and audio players inside the body, each widened to the largest box around it that holds no
+    sentence: its controls, its title bar, its error and advertising messages (``秒会员跳过广告``, ``Play Video``)."""
+    stop = {*blocks, *(a for b in blocks for a in b.iterancestors())}
+    out = set()
+    for block in blocks:
+        for el in block.iter(*_PLAYERS):
+            while (parent := el.getparent()) is not None and parent not in stop and not SENTENCE_END.search(
+                    text_of(parent)):
+                el = parent
+            out.add(el)
     return out
 
 
@@ -99,9 +134,12 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     breadcrumb at the start, a credit in brackets (``（完）``, ``（羅森）``) at
     the end, and the short lines of page tools (``举报``, ``图集+1``) beyond
     them; a line that is only a link (a related headline); a reporter's
-    signature at the start; and the few short lines after a notice at the end
-    (an author's note). A short line with no such line beyond it stays (a
-    signature, a caption), and so does a page of nothing else. The site's
+    signature at the start; the staff's credits, an author's note in brackets
+    and any byline after the text; and the few short lines after a notice at
+    the end (an author's note, the notice again in English). At the start, a
+    short line with no such line beyond it stays (a subheading, a caption); at
+    the end, the short lines between the text and such a line go with it (a
+    signature: ``文/栗思``). A page of nothing else is not emptied. The site's
     source line and disclaimer stay for cleaning, which counts them.
     ``start``/``end`` False: that edge is a page break inside the article (the
     text goes on across it, maybe in mid-sentence), and nothing is cut there.
@@ -123,13 +161,14 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return "byline"  # dated, sourced or a reporter's: a bare 作者/… line heads a story of a compilation
         if len(line) <= _LINKED_MAX_CHARS and normalize(line) in linked:
             return "links"  # a line that is only a link: a related article's headline, "more", a tag
-        if len(line) <= _NOTICE_MAX_CHARS and (NOTICE.match(line) or len(set(_RIGHTS.findall(line))) >= 2):
+        if _notice_sized(line) and (NOTICE.match(line) or len(set(_RIGHTS.findall(line))) >= 2):
             return "notice"
         if start and BREADCRUMB.fullmatch(line):
             return "breadcrumb"
-        if not start and (_CREDIT.fullmatch(line) or _EMAIL.fullmatch(line) or (
+        if not start and (_CREDIT.fullmatch(line) or _EMAIL.fullmatch(line) or _STAFF.fullmatch(line)
+                          or _AUTHOR_NOTE.fullmatch(line) or is_byline(line) or (
                 (signed := _BRACKETED.fullmatch(line)) and is_byline(signed.group(1)))):
-            return "credit"
+            return "credit"  # a signature, the staff's credits, an author's note: after the text, never its words
         if not start and len(line) <= _BOX_HEADING and NAV_HEADING.search(line) and not _SENTENCE_MARK.search(line):
             return "navigation"  # a side box's heading left after the text (重点推荐), its links gone
         if len(line) <= _CALL_MAX_CHARS and not SENTENCE_END.search(line) and (
@@ -140,8 +179,11 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
         return None
 
     starts: list[str | None] = []  # the kinds of the lines before the first line of text, and of it (None)
-    for line in paragraphs:
-        starts.append(what(line, True))
+    for i, line in enumerate(paragraphs):
+        # A standfirst that the text repeats further on (导语, the page's summary), when a byline or a notice
+        # stands between it and the text: it loses no word.
+        repeated = len(line) >= _REPEATED_MIN_CHARS and line in paragraphs[i + 1:]
+        starts.append("summary" if repeated else what(line, True))
         if starts[-1] is None:
             break
     else:
@@ -158,15 +200,18 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     ends.reverse()
     ends += ["notice"] * (len(paragraphs) - after)
     last = len(paragraphs) - len(ends)  # the last line of text
-    # The start loses its lines up to the last one of a kind that goes; the end, from the first one.
-    head = max((i + 1 for i, kind in enumerate(starts) if kind not in (None, "", _SHORT)), default=0) if start else 0
-    tail = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", _SHORT)),
-               default=len(paragraphs)) if end else len(paragraphs)
+    # The start loses its lines up to the last one of a kind that goes (a short line between it and the text
+    # may be the text's: a subheading, a line broken at a link). The end loses every line after the text once
+    # one of them goes: the short ones before it are the text's signature, its captions, the staff's names.
+    head = max((i + 1 for i, kind in enumerate(starts) if kind not in (None, "", _SHORT, "summary")),
+               default=0) if start else 0
+    signed = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", _SHORT)), default=len(paragraphs))
+    tail = last + 1 if end and signed < len(paragraphs) else len(paragraphs)
     cut: dict[str, int] = {}
     kept = []
     for i, line in enumerate(paragraphs):
         kind = starts[i] if i < head else ends[i - last] if i >= tail else None
-        kind = "tools" if kind == _SHORT else kind
+        kind = ("signature" if i < signed else "tools") if kind == _SHORT else kind
         if kind:  # "" (cleaning's) stays wherever it is
             cut[kind] = cut.get(kind, 0) + 1
         else:

@@ -29,8 +29,13 @@ BLOCK_TAGS = frozenset({
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 # A </body> or </html> before the end of the page: the parser would drop what follows it.
 _EARLY_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
-_MAY_HIDE = etree.XPath("//*[@hidden or @aria-hidden or @style]")
+_MAY_HIDE = etree.XPath("//*[@hidden or @aria-hidden or @style or contains(@class, 'hid')]")
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDING_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|is-hidden|[a-z]+-hidden)(?:\s|$)", re.IGNORECASE)
+# What a class may hide is dropped only when it is this short and no sentence: a player's "Play Video", a
+# widget's label. A longer text so hidden is often the article's rest, shown by a "read more" button.
+_CLASS_HIDDEN_MAX_CHARS = 20
+_SENTENCE_END = re.compile(r"[。！？!?.]")
 
 
 def normalize(text: str) -> str:
@@ -44,10 +49,16 @@ def visible_tree(html: str):
     root = Selector(text=_EARLY_END.sub("", html), type="html").root
     for el in _MAY_HIDE(root):
         hidden = el.get("hidden") is not None or el.get("aria-hidden") == "true" or (
-            _HIDING_STYLE.search(el.get("style") or ""))
+            _HIDING_STYLE.search(el.get("style") or "")) or (
+            _HIDING_CLASS.search(el.get("class") or "") and _short_phrase(string_of(el)))
         if hidden and el.tag not in ("html", "body") and el.getparent() is not None:  # shown once scripts ran
             el.drop_tree()  # its tail is the next text of the page, and stays
     return root
+
+
+def _short_phrase(text: str) -> bool:
+    text = normalize(text)
+    return len(text) <= _CLASS_HIDDEN_MAX_CHARS and not _SENTENCE_END.search(text)
 
 
 def is_element(node) -> bool:

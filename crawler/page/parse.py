@@ -21,7 +21,7 @@ from scrapy.utils.response import get_base_url
 
 from crawler.items import PageContent
 from crawler.page.body import DATE, LEAD_CHARS, SENTENCE_END, Prose, find_body, find_byline
-from crawler.page.cuts import boxes, trim_edges
+from crawler.page.cuts import boxes, players, trim_edges
 from crawler.page.decoding import not_a_page, redecoded
 from crawler.page.kind import (
     ARTICLE,
@@ -284,7 +284,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     within = under(blocks)
     parts = {"page bar": [bar_root], "headline": [headline, *_above(headline, blocks)], "byline": [byline],
              "navigation": boxes([el for el in links.nav_roots if el in within], blocks),
-             "link list": boxes([el for el in links.item_rows if el in within], blocks)}
+             "link list": boxes([el for el in links.item_rows if el in within], blocks), "player": players(blocks)}
     skip = {el for els in parts.values() for el in els if el is not None}
     cut = {name: n for name, els in parts.items() if (n := sum(1 for el in els if el is not None and el in within))}
     # A page break inside the article is no edge of it: the text may go on across it in mid-sentence.

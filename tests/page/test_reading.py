@@ -126,10 +126,11 @@ def test_sourced_bylines_notices_and_breadcrumbs_at_the_edges_are_taken_out_and_
         <p>2024-06-18 09:30 來源：縣融媒體中心</p>{BODY}<p>作者/簡盈盈、謝軍</p>
         <p>(責任編輯：張三)</p><p>本文來源：縣融媒體中心 編輯：李四</p>
         <p>版權所有,未經授權不得轉載。</p></div>""", title="新門診大樓啟用")
-    # A bare author line stays: on this site it heads a story of a compilation. The dated line under the
-    # headline, the editor's and the source's are bylines; the rights line is a notice.
-    assert text(page) == [*PARAGRAPHS, "作者/簡盈盈、謝軍"]
-    assert page.cut == {"breadcrumb": 1, "byline": 3, "notice": 1}
+    # The dated line under the headline, the editor's and the source's are bylines; the rights line is a
+    # notice; the author's line after the text is a signature (before a story's text, it heads the story: it
+    # stays there, see the compilation below).
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"breadcrumb": 1, "byline": 3, "credit": 1, "notice": 1}
 
 
 def test_a_short_first_page_with_its_own_page_list_and_neighbour_links_is_an_article_page():
@@ -213,9 +214,12 @@ def test_a_page_break_is_no_edge_of_the_article_nothing_is_cut_beside_it():
 def test_a_call_to_the_reader_after_the_text_goes_with_the_page_tools_beyond_it():
     page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>簡盈盈</p><p>進入【縣新聞論壇】討論</p><p>舉報</p></div>',
                  title="新門診大樓啟用")
-    # The signature before the call stays: only what comes after the text's last line of its own kind goes.
-    assert text(page) == [*PARAGRAPHS, "簡盈盈"]
-    assert page.cut == {"tools": 2}
+    # The call and the tool beyond it go, and the signature between the text and them goes with them.
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"signature": 1, "tools": 2}
+    # Alone after the text, with nothing going beyond it, a short line stays: it may be the text's last.
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>簡盈盈</p></div>', title="新門診大樓啟用")
+    assert text(page) == [*PARAGRAPHS, "簡盈盈"] and page.cut == {}
     # A follow button before the text, and an app's promotion naming the site's address after it.
     page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>關注</p>{BODY}<p>看更多本地新聞,上手機縣新聞網 m.xian-news.cn</p></div>',
                  title="新門診大樓啟用")
@@ -255,10 +259,11 @@ def test_the_short_lines_after_a_rights_notice_at_the_end_go_with_it():
     assert text(page) == PARAGRAPHS
     assert page.cut == {"notice": 2}
     # More than two lines before the end, a notice is no edge: the text after it stays.
-    far = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p>
+    lead = "縣人民醫院新門診大樓昨日啟用,日接診能力提高到五千人次。"
+    far = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>{lead}</p>
         <p>本文為縣融媒體中心授權發布,轉載請注明出處。</p>{BODY}</div>""", title="新門診大樓啟用")
     assert len(PARAGRAPHS) > 2
-    assert text(far) == [PARAGRAPHS[0], "本文為縣融媒體中心授權發布,轉載請注明出處。", *PARAGRAPHS]
+    assert text(far) == [lead, "本文為縣融媒體中心授權發布,轉載請注明出處。", *PARAGRAPHS]
 
 
 def test_a_short_article_above_a_longer_recommended_one_is_found_by_the_page_s_description():
@@ -373,3 +378,54 @@ def test_a_wire_dateline_naming_the_headline_and_its_reporters_before_the_text_g
     lead = "新華社陽江6月18日電 縣人民醫院新門診大樓昨日啟用。"
     wire = parse(f"""<h1>縣城新門診大樓啟用</h1><div class="c"><p>{lead}</p>{BODY}</div>""", title="縣城新門診大樓啟用")
     assert text(wire) == [lead, *PARAGRAPHS]
+
+
+def test_the_staff_s_credits_and_an_author_s_note_in_brackets_after_the_text_are_credits():
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>（作者王五系縣衛生經濟學會研究員）</p>
+        <p>總監制：鄒 明</p><p>監 製：高明勇</p><p>審 讀：崔向升</p></div>""", title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"credit": 4}
+    # A note closing the text's last paragraph is the paragraph's: only whole lines go.
+    closing = PARAGRAPHS[-1] + "（作者王五系縣衛生經濟學會研究員）"
+    inline = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY[:-4]}（作者王五系縣衛生經濟學會研究員）</p>
+        <p>總監制：鄒 明</p></div>""", title="新門診大樓啟用")
+    assert text(inline) == [*PARAGRAPHS[:-1], closing]
+
+
+def test_the_platform_s_notice_in_english_after_its_chinese_one_is_a_notice():
+    english = ("Notice: The content above (including the pictures and videos if any) is uploaded and posted by a "
+               "user of County News Hao, which is a social media platform and only provides information storage "
+               "services.")
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>文/簡盈盈</p><p>責任編輯：李四</p>
+        <p>特別聲明：以上內容為自媒體平台用戶上傳並發布，本平台僅提供信息存儲服務。</p><p>{english}</p></div>""",
+                 title="新門診大樓啟用")
+    assert len(english) > 200
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"signature": 1, "byline": 1, "notice": 2}
+
+
+def test_a_video_player_inside_the_text_s_block_is_left_out_with_its_controls():
+    player = """<div class="player"><div class="bar">縣醫院宣傳片 收起</div><div class="ad">秒 會員跳過廣告</div>
+        <video src="/v/1.mp4"></video><div class="err">很抱歉，當前視頻播放失敗 錯誤代碼：QVS.4100</div>
+        <div class="load-layer hidden"><span>Play Video</span></div></div>"""
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{player}{BODY}</div>', title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"player": 1}
+    # A player's short label hidden by a class goes even outside a player; a long text so hidden (a "read
+    # more" remainder) stays, since a script shows it.
+    rest = "醫院還將在明年開設兒科夜間門診,方便家長下班後帶孩子就診。"
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><span class="vjs-hidden">Play Video</span>{BODY}'
+                 f'<p class="hidden">{rest}</p></div>', title="新門診大樓啟用")
+    assert text(page) == [*PARAGRAPHS, rest]
+
+
+def test_a_standfirst_the_text_repeats_goes_when_a_byline_stands_between_it_and_the_text():
+    standfirst = "縣人民醫院新門診大樓昨日啟用,日接診能力提高到五千人次。"
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><div class="introduction">{standfirst}</div>
+        <p>縣融媒體中心記者 王五</p>{BODY}<p>{standfirst}</p></div>""", title="新門診大樓啟用")
+    assert text(page) == [*PARAGRAPHS, standfirst]
+    assert page.cut == {"summary": 1, "byline": 1}
+    # A lead repeated further on (a pull quote) with nothing between it and the text is the text's first line.
+    lead = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>{standfirst}</p>{BODY}<p>{standfirst}</p></div>""",
+                 title="新門診大樓啟用")
+    assert text(lead) == [standfirst, *PARAGRAPHS, standfirst] and lead.cut == {}
