@@ -22,8 +22,14 @@ _PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt"
 SENTENCE_MARKS = re.compile(r"[，。！？；、,!?;]")
 SENTENCE_END = re.compile(r"[。！？!?]")
 DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
-# A date as a byline writes it: in full, or a month and a day (TNW中文站 10月14日报道).
-DATED = re.compile(DATE.pattern + r"|\d{1,2}\s*月\s*\d{1,2}\s*日")
+_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+# A date as a byline writes it: in full, or a month and a day (TNW中文站 10月14日报道), or as other scripts
+# write it (June 11, 2020; 04.05.2015; 14/01/2020; 7:26 AM).
+DATED = re.compile(DATE.pattern + r"|\d{1,2}\s*月\s*\d{1,2}\s*日"
+                   rf"|\b(?:{_MONTHS})[a-z]*\.?\s+\d{{1,2}},?\s+\d{{4}}|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}\b"
+                   r"|(?<!\d)\d{1,2}:\d{2}\s*[AP]M\b")
+# A byline in a script of words: By …, Par …, Por …, Von … (a name, no sentence).
+LATIN_BYLINE = re.compile(r"(?:By|Par|Por|Von|Door)\s+\S[^.!?]{0,80}")
 _BYLINE_WORDS = re.compile("作者|來源|来源|記者|记者|評論員|评论员|編輯|编辑|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员")
 _LABELS = ("責任編輯|责任编辑|作者|來源|来源|記者|记者|編輯|编辑|發布時間|发布时间|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员"
            "|攝影|摄影|校對|校对|審核|审核|出處|出处|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号|字體|字体|供稿|撰稿|主編|主编|簽發|签发"
@@ -198,6 +204,8 @@ def is_byline(text: str) -> bool:
     A sentence is never a byline, whatever words it has: a lead that starts
     ``記者從市交通局獲悉,…`` is the article's.
     """
+    if LATIN_BYLINE.fullmatch(text):
+        return True
     if len(text) > _BYLINE_MAX_CHARS or not (DATED.search(text) or _BYLINE_WORDS.search(text)):
         return False
     if SENTENCE_END.search(text):

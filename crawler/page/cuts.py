@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.page.body import DATED, SENTENCE_END, is_byline
+from crawler.page.body import DATED, LATIN_BYLINE, SENTENCE_END, is_byline
 from crawler.page.markup import normalize, own_texts, text_of, under
 from crawler.page.navigation import NAV_HEADING
 from crawler.text.cleaning import is_boilerplate, strip_disclaimer
@@ -63,6 +63,12 @@ _STAFF = re.compile(
     r"[（(【\[]?\s*[总總]?\s*(?:[监監]\s*[制製]|[审審]\s*[读讀核]|策\s*[划劃]|[统統]\s*[筹籌]|[制製]\s*作|出\s*品|[设設]\s*[计計]"
     r"|[编編]\s*[审審]|[终終]\s*[审審]|校\s*[对對]|主\s*[编編]|美\s*[编編]|[视視]\s*[觉覺]|[摄攝]\s*影|撰\s*文|[编編]\s*[辑輯]"
     r"|[责責]\s*[编編]|文\s*字|[图圖]\s*片)\s*[:：/|｜]\s*[^，。！？,.!?；;]{1,30}"
+)
+# A wire story's credits after its text: Reporting by …; Editing by …, … contributed to this report.
+_WIRE_CREDIT = re.compile(
+    r"\W{0,3}(?:(?:Additional )?(?:Reporting|Writing|Editing|Edited|Compiled|Reported|Produced) by\b"
+    r"|With assistance (?:from|by)\b|Updates? with\b|Our Standards:|.{0,100}\bcontributed (?:to )?(?:this|the) (?:report|story))",
+    re.IGNORECASE,
 )
 # An author's note in brackets on its own line after the text: （作者韩涵系政邦智库研究员）, (作者为…).
 _AUTHOR_NOTE = re.compile(r"[（(【\[]\s*(?:作者|作者简介|作者簡介|本文作者)[^（()）【】\[\]]{1,60}[）)】\]]")
@@ -126,7 +132,7 @@ def _repeats_headline(line: str, headline: str) -> bool:
 
 
 def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, linked: frozenset[str] = frozenset(),
-               title: str = "") -> tuple[list[str], dict[str, int]]:
+               title: str = "", captions: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, int]]:
     """The body's lines without the bylines and notices at its start and end, and how many of each went.
 
     Only whole lines go, and only from the edges: a byline (see ``is_byline``)
@@ -146,7 +152,9 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     ``linked``: the texts of the body's links, white space normalized (a line
     that is one of them is only a link; one that ends the last line and calls
     the reader, ``返回搜狐，查看更多``, goes from it). ``title``: the record's
-    title (a line at the start that repeats it is the headline's).
+    title (a line at the start that repeats it is the headline's). ``captions``:
+    the lines of the body's figures and captions, white space normalized (one
+    before the text is the lead photo's).
     """
     headline = "".join(title.split())
 
@@ -155,9 +163,12 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return ""  # the site's source line or disclaimer: cleaning's, it stays and the edge goes on past it
         if is_boilerplate(line):
             return "notice"  # a copyright line
+        if start and normalize(line) in captions:
+            return "caption"  # the lead photo's caption and credit: the photo's, not the text's
         if start and headline and _repeats_headline("".join(line.split()), headline):
             return "headline"  # the headline again, as a line of the text (新华社北京5月9日电 题：…)
-        if is_byline(line) and (DATED.search(line) or _SOURCED.search(line) or (start and _REPORTER.search(line))):
+        if is_byline(line) and (DATED.search(line) or _SOURCED.search(line) or (
+                start and (_REPORTER.search(line) or LATIN_BYLINE.fullmatch(line)))):
             return "byline"  # dated, sourced or a reporter's: a bare 作者/… line heads a story of a compilation
         if len(line) <= _LINKED_MAX_CHARS and normalize(line) in linked:
             return "links"  # a line that is only a link: a related article's headline, "more", a tag
@@ -166,6 +177,7 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
         if start and BREADCRUMB.fullmatch(line):
             return "breadcrumb"
         if not start and (_CREDIT.fullmatch(line) or _EMAIL.fullmatch(line) or _STAFF.fullmatch(line)
+                          or (len(line) <= _NOTICE_MAX_CHARS and _WIRE_CREDIT.match(line))
                           or _AUTHOR_NOTE.fullmatch(line) or is_byline(line) or (
                 (signed := _BRACKETED.fullmatch(line)) and is_byline(signed.group(1)))):
             return "credit"  # a signature, the staff's credits, an author's note: after the text, never its words

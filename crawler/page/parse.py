@@ -37,7 +37,7 @@ from crawler.page.kind import (
     side_boxes,
 )
 from crawler.page.links import Item, analyse_links
-from crawler.page.markup import is_element, lines, normalize, own_texts, select, text_of, under, visible_tree
+from crawler.page.markup import is_element, lines, normalize, own_texts, select, text_of, tokens, under, visible_tree
 from crawler.page.navigation import not_main
 from crawler.page.pagebar import PageBar, find_bar
 from crawler.page.title import headline as find_headline
@@ -177,6 +177,10 @@ def _ld_types(script: str) -> set[str]:
     return types
 
 
+# A photo's caption and credit: a figure's text, or a block so classed (wp-caption-text, picinfo, fig-media-legende).
+_CAPTIONS = etree.XPath(".//figure | .//figcaption | .//*[contains(@class, 'caption') or contains(@class, 'picinfo') "
+                        "or contains(@class, 'legend') or contains(@class, 'credit')]")
+_CAPTION_WORDS = frozenset({"caption", "picinfo", "legend", "legende", "credit"})
 _KICKER_CHARS = 60  # what stands above a headline, at most, to be its kicker
 
 
@@ -290,9 +294,11 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     # A page break inside the article is no edge of it: the text may go on across it in mid-sentence.
     later = bool(bar and (bar.prev_url or (bar.current or 1) > 1))
     linked = frozenset(text for b in blocks for a in b.iter("a") if (text := normalize(a.text_content())))
+    captions = frozenset(normalize(line) for b in blocks for el in _CAPTIONS(b) if el.tag in ("figure", "figcaption")
+                         or _CAPTION_WORDS.intersection(tokens(el)) for line in lines(el))
     paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
                                      start=not later, end=not (bar and bar.next_url), linked=linked,
-                                     title=title)
+                                     title=title, captions=captions)
     for name, n in trimmed.items():
         cut[name] = cut.get(name, 0) + n
     page.cut = cut

@@ -429,3 +429,35 @@ def test_a_standfirst_the_text_repeats_goes_when_a_byline_stands_between_it_and_
     lead = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>{standfirst}</p>{BODY}<p>{standfirst}</p></div>""",
                  title="新門診大樓啟用")
     assert text(lead) == [standfirst, *PARAGRAPHS, standfirst] and lead.cut == {}
+
+
+def test_a_wire_story_s_byline_date_and_credits_in_english_are_cut_at_its_edges():
+    text_en = ["Workers at the county hospital opened a new outpatient building on Monday, with 120 rooms.",
+               "The building can receive 5,000 patients a day, twice as many as the old one, officials said."]
+    body = "".join(f"<p>{p}</p>" for p in text_en)
+    page = parse(f"""<h1>County hospital opens new building</h1><div class="c"><p>By Jane Roe</p>
+        <p>June 18, 2024, 9:30 AM EDT</p>{body}<p>___</p>
+        <p>Reporting by Jane Roe in Yangjiang; Editing by John Doe</p>
+        <p>AP writer Wang Wu in Guangzhou contributed to this report.</p></div>""",
+                 title="County hospital opens new building")
+    assert text(page) == text_en
+    assert page.cut == {"byline": 2, "signature": 1, "credit": 2}
+    # A sentence that opens with the same words is the article's.
+    lead = "By noon, the queue at the new building had gone."
+    kept = parse(f"""<h1>County hospital opens new building</h1><div class="c"><p>{lead}</p>{body}</div>""",
+                 title="County hospital opens new building")
+    assert text(kept) == [lead, *text_en]
+
+
+def test_the_lead_photo_s_caption_before_the_text_is_the_photo_s_and_one_further_on_stays():
+    caption = "新門診大樓外景。縣融媒體中心記者 王五 攝"
+    inner = "候診區的叫號屏。"
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><figure><img src="/a.jpg"><figcaption>{caption}</figcaption>
+        </figure><div class="pic"><img src="/b.jpg"><p class="wp-caption-text">{inner}</p></div>{BODY}</div>""",
+                 title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"caption": 2}
+    # Between paragraphs, a caption is left where it is: only the text's edges are cut.
+    middle = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><figure><img src="/a.jpg">
+        <figcaption>{caption}</figcaption></figure>{BODY[len(PARAGRAPHS[0]) + 7:]}</div>""", title="新門診大樓啟用")
+    assert text(middle) == [PARAGRAPHS[0], caption, *PARAGRAPHS[1:]]
