@@ -30,7 +30,7 @@ _NOTICE_MAX_CHARS = 200
 # A call to the reader after the article: to a forum, an account, an app, more, or the page's tags.
 _CALL = re.compile(
     r"\W{0,2}(?:进入|進入|点击|點擊|关注|關注|下载|下載|扫码|掃碼|返回|查看更多|更多精彩|看明星|分享到|转播到|轉播到|图集|圖集"
-    r"|(?:Tag|Tags|标签|標籤|关键字|關鍵字|关键词|關鍵詞)\s*[:：])",
+    r"|(?:Tag\w{0,3}|标签|標籤|关键字|關鍵字|关键词|關鍵詞)\s*[:：])",
     re.IGNORECASE,
 )
 _SHORT = "short"  # a line's kind: short, no sentence; it goes only with a line that goes beyond it
@@ -131,8 +131,24 @@ def _repeats_headline(line: str, headline: str) -> bool:
     return len(rest) >= _TITLED_MIN and rest in headline
 
 
+_LINK_GLUE = re.compile(r"[\s,，、|｜/·•:：()（）\[\]【】-]+")
+_GLUE_MAX_CHARS = 12  # characters besides links and separators that a line of links may hold (Tagi:, 发表在)
+
+
+def _only_links(line: str, linked: frozenset[str]) -> bool:
+    """Whether a line holds two links or more and nothing else but separators and a few words
+    (``Tagi: A, B, C``). One long link alone is no such line: a paragraph may be wrapped in a link."""
+    rest, found = line, 0
+    for text in sorted((t for t in linked if len(t) > 1 and t in line), key=len, reverse=True):
+        found += text in rest
+        rest = rest.replace(text, " ")
+    return found >= 2 and not SENTENCE_END.search(rest) and len(_LINK_GLUE.sub("", rest)) <= min(
+        _GLUE_MAX_CHARS, len(line) // 3)
+
+
 def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, linked: frozenset[str] = frozenset(),
-               title: str = "", captions: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, int]]:
+               title: str = "", captions: frozenset[str] = frozenset(),
+               signed: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, int]]:
     """The body's lines without the bylines and notices at its start and end, and how many of each went.
 
     Only whole lines go, and only from the edges: a byline (see ``is_byline``)
@@ -154,7 +170,9 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     the reader, ``返回搜狐，查看更多``, goes from it). ``title``: the record's
     title (a line at the start that repeats it is the headline's). ``captions``:
     the lines of the body's figures and captions, white space normalized (one
-    before the text is the lead photo's).
+    before the text is the lead photo's). ``signed``: the author's names the
+    page's metadata gives and the lines of its short blocks classed as an
+    author's (``p.author``): one at an edge is a byline.
     """
     headline = "".join(title.split())
 
@@ -165,6 +183,8 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return "notice"  # a copyright line
         if start and normalize(line) in captions:
             return "caption"  # the lead photo's caption and credit: the photo's, not the text's
+        if normalize(line) in signed:
+            return "byline"  # the author's name as the page's metadata gives it, or an author's line so classed
         if start and headline and _repeats_headline("".join(line.split()), headline):
             return "headline"  # the headline again, as a line of the text (新华社北京5月9日电 题：…)
         if is_byline(line) and (DATED.search(line) or _SOURCED.search(line) or (
@@ -172,6 +192,8 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return "byline"  # dated, sourced or a reporter's: a bare 作者/… line heads a story of a compilation
         if len(line) <= _LINKED_MAX_CHARS and normalize(line) in linked:
             return "links"  # a line that is only a link: a related article's headline, "more", a tag
+        if not start and _only_links(normalize(line), linked):
+            return "links"  # after the text, a line of links and a few words between them: tags, a post's footer
         if _notice_sized(line) and (NOTICE.match(line) or len(set(_RIGHTS.findall(line))) >= 2):
             return "notice"
         if start and BREADCRUMB.fullmatch(line):
@@ -179,7 +201,7 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
         if not start and (_CREDIT.fullmatch(line) or _EMAIL.fullmatch(line) or _STAFF.fullmatch(line)
                           or (len(line) <= _NOTICE_MAX_CHARS and _WIRE_CREDIT.match(line))
                           or _AUTHOR_NOTE.fullmatch(line) or is_byline(line) or (
-                (signed := _BRACKETED.fullmatch(line)) and is_byline(signed.group(1)))):
+                (bracketed := _BRACKETED.fullmatch(line)) and is_byline(bracketed.group(1)))):
             return "credit"  # a signature, the staff's credits, an author's note: after the text, never its words
         if not start and len(line) <= _BOX_HEADING and NAV_HEADING.search(line) and not _SENTENCE_MARK.search(line):
             return "navigation"  # a side box's heading left after the text (重点推荐), its links gone

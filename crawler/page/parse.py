@@ -37,7 +37,18 @@ from crawler.page.kind import (
     side_boxes,
 )
 from crawler.page.links import Item, analyse_links
-from crawler.page.markup import is_element, lines, normalize, own_texts, select, text_of, tokens, under, visible_tree
+from crawler.page.markup import (
+    is_element,
+    lines,
+    normalize,
+    own_texts,
+    select,
+    string_of,
+    text_of,
+    tokens,
+    under,
+    visible_tree,
+)
 from crawler.page.navigation import not_main
 from crawler.page.pagebar import PageBar, find_bar
 from crawler.page.title import headline as find_headline
@@ -135,6 +146,7 @@ class _Head:
     description: str = ""  # the page's own summary (description, og:description): most often its lead
     ld_types: set[str] = field(default_factory=set)
     canonical: str | None = None
+    authors: set[str] = field(default_factory=set)  # the names it gives its author (meta author, JSON-LD)
 
 
 def _head(root) -> _Head:
@@ -146,6 +158,8 @@ def _head(root) -> _Head:
             name = (el.get("property") or el.get("name") or "").lower()
             if name in ("description", "og:description") and not head.description:
                 head.description = el.get("content") or ""
+            if name in ("author", "article:author") and "/" not in (el.get("content") or "/"):
+                head.authors.add(normalize(el.get("content")))
             if name == "og:type":
                 head.og_type = (el.get("content") or "").strip().lower()
             elif name.startswith("article:"):
@@ -153,19 +167,22 @@ def _head(root) -> _Head:
         elif el.tag == "link" and (el.get("rel") or "").lower() == "canonical" and head.canonical is None:
             head.canonical = el.get("href")
         elif el.tag == "script" and el.get("type") == "application/ld+json":
-            head.ld_types |= _ld_types(el.text or "")
+            types, authors = _ld_types(el.text or "")
+            head.ld_types |= types
+            head.authors |= authors
     # schema.org microdata: itemtype="https://schema.org/NewsArticle"
     head.ld_types |= {t.rstrip("/").rsplit("/", 1)[-1] for value in _ITEMTYPES(root) for t in value.split()}
     return head
 
 
-def _ld_types(script: str) -> set[str]:
-    """The @types in one JSON-LD script, @graph included."""
+def _ld_types(script: str) -> tuple[set[str], set[str]]:
+    """The @types in one JSON-LD script, @graph included, and its authors' names."""
     try:
         stack = [json.loads(script)]
     except ValueError:
-        return set()
+        return set(), set()
     types: set[str] = set()
+    authors: set[str] = set()
     while stack:
         node = stack.pop()
         if isinstance(node, list):
@@ -174,13 +191,23 @@ def _ld_types(script: str) -> set[str]:
             kind = node.get("@type")
             types.update(kind if isinstance(kind, list) else [kind] if isinstance(kind, str) else [])
             stack.extend(node.get("@graph", []) if isinstance(node.get("@graph"), list) else [])
-    return types
+            author = node.get("author")
+            for person in author if isinstance(author, list) else [author]:
+                name = person.get("name") if isinstance(person, dict) else None
+                if isinstance(name, str) and name.strip():
+                    authors.add(normalize(name))
+    return types, authors
 
 
 # A photo's caption and credit: a figure's text, or a block so classed (wp-caption-text, picinfo, fig-media-legende).
 _CAPTIONS = etree.XPath(".//figure | .//figcaption | .//*[contains(@class, 'caption') or contains(@class, 'picinfo') "
                         "or contains(@class, 'legend') or contains(@class, 'credit')]")
 _CAPTION_WORDS = frozenset({"caption", "picinfo", "legend", "legende", "credit"})
+# The author's line: a short block so classed (p.author, span.submitted-by, div.byline).
+_SIGNED = etree.XPath(".//*[contains(@class, 'author') or contains(@class, 'byline') or contains(@class, 'submitted') "
+                      "or contains(@class, 'dateline') or contains(@class, 'writer') or contains(@class, 'reporter')]")
+_SIGNED_WORDS = frozenset({"author", "byline", "submitted", "dateline", "writer", "reporter"})
+_SIGNED_MAX_CHARS = 120  # a block so classed holding more is a container (article.author-sarayut), not a byline
 _KICKER_CHARS = 60  # what stands above a headline, at most, to be its kicker
 
 
@@ -296,9 +323,11 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     linked = frozenset(text for b in blocks for a in b.iter("a") if (text := normalize(a.text_content())))
     captions = frozenset(normalize(line) for b in blocks for el in _CAPTIONS(b) if el.tag in ("figure", "figcaption")
                          or _CAPTION_WORDS.intersection(tokens(el)) for line in lines(el))
+    signed = frozenset(head.authors | {normalize(line) for b in blocks for el in _SIGNED(b) if _SIGNED_WORDS.intersection(
+        tokens(el)) and len(string_of(el)) <= _SIGNED_MAX_CHARS for line in lines(el)})
     paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
                                      start=not later, end=not (bar and bar.next_url), linked=linked,
-                                     title=title, captions=captions)
+                                     title=title, captions=captions, signed=signed)
     for name, n in trimmed.items():
         cut[name] = cut.get(name, 0) + n
     page.cut = cut

@@ -461,3 +461,32 @@ def test_the_lead_photo_s_caption_before_the_text_is_the_photo_s_and_one_further
     middle = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><figure><img src="/a.jpg">
         <figcaption>{caption}</figcaption></figure>{BODY[len(PARAGRAPHS[0]) + 7:]}</div>""", title="新門診大樓啟用")
     assert text(middle) == [PARAGRAPHS[0], caption, *PARAGRAPHS[1:]]
+
+
+def test_the_author_the_page_names_and_an_author_s_line_at_the_edges_are_bylines():
+    head = ('<meta name="author" content="簡盈盈"><script type="application/ld+json">'
+            '{"@type": "NewsArticle", "author": {"@type": "Person", "name": "謝 軍"}}</script>')
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>謝 軍</p>{BODY}<p>簡盈盈</p></div>""",
+                 title="新門診大樓啟用", head=head)
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"byline": 2}
+    classed = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><span class="submitted-by">縣融媒體中心 王五</span>{BODY}
+        <p class="author">王五 發表在 縣新聞網</p></div>""", title="新門診大樓啟用")
+    assert text(classed) == PARAGRAPHS
+    assert classed.cut == {"byline": 2}
+    # A container so classed (article.author-wangwu) is no author's line: its text stays.
+    container = parse(f"""<h1>新門診大樓啟用</h1><div class="c author-wangwu">{BODY}</div>""", title="新門診大樓啟用")
+    assert text(container) == PARAGRAPHS and container.cut == {}
+
+
+def test_a_line_of_tags_after_the_text_goes_and_one_long_link_alone_stays():
+    tags = "".join(f'<a href="/tag/{n}.html">{t}</a>' for n, t in enumerate(["門診", "縣人民醫院", "醫療改革"]))
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<div class="tags"><span>Tagi:</span>{tags}</div></div>""",
+                 title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"links": 1}
+    wrapped = "醫院還將在明年開設兒科夜間門診,方便家長下班後帶孩子就診,詳情請見醫院的官方網站上的公告,或致電醫院的服務熱線諮詢,週末也有專人接聽。"
+    assert len(wrapped) > 60  # a link alone up to 60 characters is a related headline
+    kept = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<p><a href="/notice.html">{wrapped}</a></p></div>""",
+                 title="新門診大樓啟用")
+    assert text(kept) == [*PARAGRAPHS, wrapped]
