@@ -118,13 +118,14 @@ def players(blocks: list) -> set:
 
 # A wire story's first line naming its headline: 新华社北京5月9日电 题：…
 _TITLED = re.compile(r"^.{0,30}?(?:電|电)\s*(?:題|题)[:：]")
+_HEADLINE_VERB_CHARS = 4  # what a display headline adds to the title after it: 强调, 指出, 出席
 _TITLED_MIN = 8  # characters of the headline a 题： line must repeat
 
 
 def _repeats_headline(line: str, headline: str) -> bool:
-    """Whether a line (white space out) is the headline again: the same, or a wire dateline's 题： and the
-    headline, whole or without the column's name before it (新华全媒+丨)."""
-    if line == headline:
+    """Whether a line (white space out) is the headline again: the same, or with a verb after it (…座谈会强调),
+    or a wire dateline's 题： and the headline, whole or without the column's name before it (新华全媒+丨)."""
+    if line.startswith(headline) and len(line) - len(headline) <= _HEADLINE_VERB_CHARS and not SENTENCE_END.search(line):
         return True
     titled = _TITLED.match(line)
     rest = line[titled.end():] if titled else ""
@@ -217,7 +218,9 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
         # A standfirst that the text repeats further on (导语, the page's summary), when a byline or a notice
         # stands between it and the text: it loses no word.
         repeated = len(line) >= _REPEATED_MIN_CHARS and line in paragraphs[i + 1:]
-        starts.append("summary" if repeated else what(line, True))
+        kind = "summary" if repeated else what(line, True)
+        # The headline's decks under it, before the text (a display headline's 主题, 副题): short, no sentence.
+        starts.append("headline" if kind == _SHORT and starts and starts[-1] == "headline" else kind)
         if starts[-1] is None:
             break
     else:

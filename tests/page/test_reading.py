@@ -490,3 +490,14 @@ def test_a_line_of_tags_after_the_text_goes_and_one_long_link_alone_stays():
     kept = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<p><a href="/notice.html">{wrapped}</a></p></div>""",
                  title="新門診大樓啟用")
     assert text(kept) == [*PARAGRAPHS, wrapped]
+
+
+def test_a_display_headline_and_its_decks_before_the_text_are_the_headline_s():
+    page = parse(f"""<h1>縣長主持召開醫療改革座談會</h1><div class="c"><p>縣長主持召開醫療改革座談會強調</p>
+        <p>推動縣域醫療取得新突破</p><p>讓群眾就近看好病</p>{BODY}</div>""", title="縣長主持召開醫療改革座談會")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"headline": 3}
+    # Without the headline line above them, short lines before the text stay: they may be its subheadings.
+    kept = parse(f"""<h1>縣長主持召開醫療改革座談會</h1><div class="c"><p>推動縣域醫療取得新突破</p>{BODY}</div>""",
+                 title="縣長主持召開醫療改革座談會")
+    assert text(kept) == ["推動縣域醫療取得新突破", *PARAGRAPHS]
