@@ -57,6 +57,7 @@ _LINKED_MAX_CHARS = 60  # a line that is only a link, this short, at an edge: a 
 # A reporter's or a commentator's signature: at the start it goes even undated (a bare 作者/… line stays).
 _REPORTER = re.compile("記者|记者|評論員|评论员|通訊員|通讯员|特約|特约")
 _REPEATED_MIN_CHARS = 10  # a line before the text, repeated further on, this long at least: a standfirst
+_SIGNATURE_LINES = 3  # short lines between the text and a line that goes, at most, to go with it (文/…, 编辑/…)
 _AFTER_NOTICE = 2  # lines after a notice at the end that go with it: an author's note, the platform's notice
 # The staff's credits after a story, a role and its name a line: 总监制：邹 明, 监 制：高明勇, 审 读：崔向升.
 _STAFF = re.compile(
@@ -243,7 +244,9 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     head = max((i + 1 for i, kind in enumerate(starts) if kind not in (None, "", _SHORT, "summary")),
                default=0) if start else 0
     signed = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", _SHORT)), default=len(paragraphs))
-    tail = last + 1 if end and signed < len(paragraphs) else len(paragraphs)
+    # More short lines than a signature's are the text's own (a list closing it): they stay, as before a notice.
+    unsigned = signed - last - 1 > _SIGNATURE_LINES
+    tail = (signed if unsigned else last + 1) if end and signed < len(paragraphs) else len(paragraphs)
     cut: dict[str, int] = {}
     kept = []
     for i, line in enumerate(paragraphs):

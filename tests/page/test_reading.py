@@ -501,3 +501,12 @@ def test_a_display_headline_and_its_decks_before_the_text_are_the_headline_s():
     kept = parse(f"""<h1>縣長主持召開醫療改革座談會</h1><div class="c"><p>推動縣域醫療取得新突破</p>{BODY}</div>""",
                  title="縣長主持召開醫療改革座談會")
     assert text(kept) == ["推動縣域醫療取得新突破", *PARAGRAPHS]
+
+
+def test_a_list_closing_the_text_stays_before_a_notice_and_a_signature_goes():
+    items = ["一、門診大樓", "二、住院大樓", "三、醫技大樓", "四、行政大樓"]
+    listed = "".join(f"<p>{i}</p>" for i in items)
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}{listed}<p>責任編輯：李四</p></div>""",
+                 title="新門診大樓啟用")
+    assert text(page) == [*PARAGRAPHS, *items]
+    assert page.cut == {"byline": 1}
