@@ -203,6 +203,7 @@ def _ld_types(script: str) -> tuple[set[str], set[str]]:
 _CAPTIONS = etree.XPath(".//figure | .//figcaption | .//*[contains(@class, 'caption') or contains(@class, 'picinfo') "
                         "or contains(@class, 'legend') or contains(@class, 'credit')]")
 _CAPTION_WORDS = frozenset({"caption", "picinfo", "legend", "legende", "credit"})
+_CAPTION_MAX_CHARS = 300  # a figure or caption block holding more holds text: it counts for nothing
 # The author's line: a short block so classed (p.author, span.submitted-by, div.byline).
 _SIGNED = etree.XPath(".//*[contains(@class, 'author') or contains(@class, 'byline') or contains(@class, 'submitted') "
                       "or contains(@class, 'dateline') or contains(@class, 'writer') or contains(@class, 'reporter')]")
@@ -321,8 +322,9 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     # A page break inside the article is no edge of it: the text may go on across it in mid-sentence.
     later = bool(bar and (bar.prev_url or (bar.current or 1) > 1))
     linked = frozenset(text for b in blocks for a in b.iter("a") if (text := normalize(a.text_content())))
-    captions = frozenset(normalize(line) for b in blocks for el in _CAPTIONS(b) if el.tag in ("figure", "figcaption")
-                         or _CAPTION_WORDS.intersection(tokens(el)) for line in lines(el))
+    captions = frozenset(normalize(line) for b in blocks for el in _CAPTIONS(b) if (
+        el.tag in ("figure", "figcaption") or _CAPTION_WORDS.intersection(tokens(el)))
+        and len(string_of(el)) <= _CAPTION_MAX_CHARS for line in lines(el))
     signed = frozenset(head.authors | {normalize(line) for b in blocks for el in _SIGNED(b) if _SIGNED_WORDS.intersection(
         tokens(el)) and len(string_of(el)) <= _SIGNED_MAX_CHARS for line in lines(el)})
     paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
