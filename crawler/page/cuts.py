@@ -15,7 +15,7 @@ import re
 from crawler.page.body import DATED, LATIN_BYLINE, SENTENCE_END, is_byline
 from crawler.page.markup import normalize, own_texts, text_of, under
 from crawler.page.navigation import NAV_HEADING
-from crawler.text.cleaning import is_boilerplate, strip_disclaimer
+from crawler.text.cleaning import HAN, is_boilerplate, strip_disclaimer
 
 # Notices after an article: rights, reprints, disclaimers, the editor's mark.
 NOTICE = re.compile(
@@ -75,13 +75,13 @@ _WIRE_CREDIT = re.compile(
 _AUTHOR_NOTE = re.compile(r"[（(【\[]\s*(?:作者|作者简介|作者簡介|本文作者)[^（()）【】\[\]]{1,60}[）)】\]]")
 
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_HAN = re.compile(f"[{HAN}]")
 
 
 def _notice_sized(line: str) -> bool:
     """Whether a line is short enough to be a notice: 200 characters, or three times that in a script of words
     (the platform's notice in English after its Chinese one)."""
-    return len(line) <= (_NOTICE_MAX_CHARS if _CJK.search(line) else 3 * _NOTICE_MAX_CHARS)
+    return len(line) <= (_NOTICE_MAX_CHARS if _HAN.search(line) else 3 * _NOTICE_MAX_CHARS)
 
 
 def boxes(elements, blocks: list) -> set:
@@ -243,15 +243,15 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     # one of them goes: the short ones before it are the text's signature, its captions, the staff's names.
     head = max((i + 1 for i, kind in enumerate(starts) if kind not in (None, "", _SHORT, "summary")),
                default=0) if start else 0
-    signed = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", _SHORT)), default=len(paragraphs))
+    first_cut = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", _SHORT)), default=len(paragraphs))
     # More short lines than a signature's are the text's own (a list closing it): they stay, as before a notice.
-    unsigned = signed - last - 1 > _SIGNATURE_LINES
-    tail = (signed if unsigned else last + 1) if end and signed < len(paragraphs) else len(paragraphs)
+    unsigned = first_cut - last - 1 > _SIGNATURE_LINES
+    tail = (first_cut if unsigned else last + 1) if end and first_cut < len(paragraphs) else len(paragraphs)
     cut: dict[str, int] = {}
     kept = []
     for i, line in enumerate(paragraphs):
         kind = starts[i] if i < head else ends[i - last] if i >= tail else None
-        kind = ("signature" if i < signed else "tools") if kind == _SHORT else kind
+        kind = ("signature" if i < first_cut else "tools") if kind == _SHORT else kind
         if kind:  # "" (cleaning's) stays wherever it is
             cut[kind] = cut.get(kind, 0) + 1
         else:

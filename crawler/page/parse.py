@@ -167,7 +167,7 @@ def _head(root) -> _Head:
         elif el.tag == "link" and (el.get("rel") or "").lower() == "canonical" and head.canonical is None:
             head.canonical = el.get("href")
         elif el.tag == "script" and el.get("type") == "application/ld+json":
-            types, authors = _ld_types(el.text or "")
+            types, authors = _json_ld(el.text or "")
             head.ld_types |= types
             head.authors |= authors
     # schema.org microdata: itemtype="https://schema.org/NewsArticle"
@@ -175,7 +175,7 @@ def _head(root) -> _Head:
     return head
 
 
-def _ld_types(script: str) -> tuple[set[str], set[str]]:
+def _json_ld(script: str) -> tuple[set[str], set[str]]:
     """The @types in one JSON-LD script, @graph included, and its authors' names."""
     try:
         stack = [json.loads(script)]
