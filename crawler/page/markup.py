@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import re
 
+import lxml.html
 from lxml import etree
-from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
 
 SKIP_TAGS = frozenset({
@@ -38,10 +38,26 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+# lxml.html's own parser picks each element's class in Python, every time an element is reached from Python
+# (tens of thousands of times a page); form elements' classes aside, which nothing here uses, this is the same.
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
+def _parse_html(text: str):
+    """The tree of ``text`` as parsel builds it for Scrapy's selectors, with lxml.html's element classes."""
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
+    root = etree.fromstring(text.strip().replace("\x00", "").encode("utf-8") or b"<html/>", parser=parser)
+    return root if root is not None else etree.fromstring(b"<html/>", parser=parser)
+
+
 def visible_tree(html: str):
     """The page's tree as a reader sees it: all of it, even what follows a stray ``</html>``, and none of
     what it hides (``hidden``, ``aria-hidden``, ``display:none``, ``visibility:hidden``)."""
-    root = Selector(text=_EARLY_END.sub("", html), type="html").root
+    root = _parse_html(_EARLY_END.sub("", html))
     for el in _MAY_HIDE(root):
         hidden = el.get("hidden") is not None or el.get("aria-hidden") == "true" or (
             _HIDING_STYLE.search(el.get("style") or ""))
@@ -64,13 +80,15 @@ def own_texts(root) -> list[tuple[object, str]]:
     out: list[tuple[object, str]] = []
 
     def walk(el) -> None:
-        if el.text:
-            out.append((el, el.text))
+        # Each read of .text or .tail decodes it anew: read once.
+        if text := el.text:
+            out.append((el, text))
         for child in el:
-            if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in SKIP_TAGS:
                 walk(child)
-            if child.tail:
-                out.append((el, child.tail))
+            if tail := child.tail:
+                out.append((el, tail))
 
     if is_element(root) and root.tag not in SKIP_TAGS:
         walk(root)
@@ -99,17 +117,18 @@ def lines(root, skip=()) -> list[str]:
     out: list[str] = []
 
     def walk(el) -> None:
-        if not is_element(el) or el.tag in SKIP_TAGS or el in skip:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in SKIP_TAGS or el in skip:
             return
-        block = el.tag in BLOCK_TAGS
+        block = tag in BLOCK_TAGS
         if block:
             out.append("\n")
-        if el.text:
-            out.append(el.text)
+        if text := el.text:
+            out.append(text)
         for child in el:
             walk(child)
-            if child.tail:
-                out.append(child.tail)
+            if tail := child.tail:
+                out.append(tail)
         if block:
             out.append("\n")
 
@@ -119,6 +138,8 @@ def lines(root, skip=()) -> list[str]:
 
 def text_of(el) -> str:
     """All text under ``el``, scripts and styles left out, white space normalized."""
+    if not len(el):  # no child: its own text is all (most links), and no XPath is needed to say so
+        return normalize(el.text or "")
     if _HAS_SKIPPED(el):
         return normalize("".join(text for _, text in own_texts(el)))
     return normalize(string_of(el))
