@@ -29,8 +29,10 @@ SYLLABLE = f"[a-zü{TONED_LETTERS}]+"
 
 # A Han character followed by one or more parenthesised lower-case syllables.
 # All the groups are taken at once so that "字(zì)(zì)" is cleaned in one pass
-# (strip_pinyin stays idempotent).
-_ANNOTATED = re.compile(f"[{HAN}](?:\\({SYLLABLE}\\))+")
+# (strip_pinyin stays idempotent). The first group is written out: a repeat of
+# a group is the slow part of the pattern, and most characters have one reading.
+# Captured, so that re.split gives the annotated characters.
+_ANNOTATED = re.compile(f"([{HAN}]\\({SYLLABLE}\\)(?:\\({SYLLABLE}\\))*)")
 
 def _toneless(syllable: str) -> str:
     return to_normal(syllable, v_to_u=True)
@@ -80,7 +82,10 @@ def strip_pinyin(text: str) -> str:
     """Remove every pinyin reading that follows a Han character, and nothing else."""
     if "(" not in text:
         return text
-    return _ANNOTATED.sub(lambda m: _strip_annotation(m[0]), text)
+    # Every other part is an annotated character: mapped through the cache, with no Python call per match.
+    parts = _ANNOTATED.split(text)
+    parts[1::2] = map(_strip_annotation, parts[1::2])
+    return "".join(parts)
 
 
 def _phrase_pattern(phrase: str) -> str:
@@ -130,6 +135,9 @@ def strip_disclaimer(text: str) -> str:
         return text
     lines = []
     for line in text.split("\n"):
+        if "源" not in line:  # nor either of them
+            lines.append(line)
+            continue
         cleaned = _TRAILING_BOILERPLATE.sub("", line)
         if cleaned == line or cleaned.strip():
             lines.append(cleaned)
