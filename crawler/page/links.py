@@ -80,24 +80,25 @@ def _block_lines(block) -> tuple[list[str], dict[object, int]]:
     """A block's own lines (its text between <br>s and nested blocks), and the line each link is on."""
     segments: list[list[str]] = [[]]
     where: dict[object, int] = {}
-
-    def walk(el) -> None:
-        if el.tag == "a":
-            where[el] = len(segments) - 1
-        if el.text:
-            segments[-1].append(el.text)
-        for child in el:
-            if not is_element(child) or child.tag in SKIP_TAGS:
-                pass
-            elif child.tag in BLOCK_TAGS:
-                segments.append([])  # a nested block (or <br>) ends the line
-            else:
-                walk(child)
-            if child.tail:
-                segments[-1].append(child.tail)
-
-    walk(block)
+    _block_walk(block, segments, where)
     return [normalize("".join(segment)) for segment in segments], where
+
+
+def _block_walk(el, segments: list[list[str]], where: dict[object, int]) -> None:
+    # A function of the module, not a closure calling itself: that is a cycle, which held the page's tree.
+    if el.tag == "a":
+        where[el] = len(segments) - 1
+    if el.text:
+        segments[-1].append(el.text)
+    for child in el:
+        if not is_element(child) or child.tag in SKIP_TAGS:
+            pass
+        elif child.tag in BLOCK_TAGS:
+            segments.append([])  # a nested block (or <br>) ends the line
+        else:
+            _block_walk(child, segments, where)
+        if child.tail:
+            segments[-1].append(child.tail)
 
 
 def _signature(anchor, body) -> tuple:

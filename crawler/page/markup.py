@@ -72,27 +72,31 @@ def is_element(node) -> bool:
 
 
 string_of = etree.XPath("string()")  # all text under an element, scripts' too: fast, for measures
-_HAS_SKIPPED = etree.XPath("boolean(" + " | ".join(f"descendant::{tag}" for tag in sorted(SKIP_TAGS)) + ")")
+_SKIP_TAGS = sorted(SKIP_TAGS)
+
+
+# The walks below are module functions, not closures calling themselves: such a closure is a reference cycle,
+# and it held the page's whole tree until the garbage collector's next full pass.
 
 
 def own_texts(root) -> list[tuple[object, str]]:
     """(owner element, text) for every text node under root in page order, scripts and styles left out."""
     out: list[tuple[object, str]] = []
-
-    def walk(el) -> None:
-        # Each read of .text or .tail decodes it anew: read once.
-        if text := el.text:
-            out.append((el, text))
-        for child in el:
-            tag = child.tag
-            if isinstance(tag, str) and tag not in SKIP_TAGS:
-                walk(child)
-            if tail := child.tail:
-                out.append((el, tail))
-
     if is_element(root) and root.tag not in SKIP_TAGS:
-        walk(root)
+        _own_texts(root, out)
     return out
+
+
+def _own_texts(el, out: list) -> None:
+    # Each read of .text or .tail decodes it anew: read once.
+    if text := el.text:
+        out.append((el, text))
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in SKIP_TAGS:
+            _own_texts(child, out)
+        if tail := child.tail:
+            out.append((el, tail))
 
 
 def under(roots) -> set:
@@ -115,32 +119,32 @@ def block_of(el):
 def lines(root, skip=()) -> list[str]:
     """The text of ``root`` as lines, a new line at each block element and <br>; ``skip`` elements left out."""
     out: list[str] = []
+    _lines(root, skip, out)
+    return [stripped for line in "".join(out).split("\n") if (stripped := line.strip())]
 
-    def walk(el) -> None:
-        tag = el.tag
-        if not isinstance(tag, str) or tag in SKIP_TAGS or el in skip:
-            return
-        block = tag in BLOCK_TAGS
-        if block:
-            out.append("\n")
-        if text := el.text:
-            out.append(text)
-        for child in el:
-            walk(child)
-            if tail := child.tail:
-                out.append(tail)
-        if block:
-            out.append("\n")
 
-    walk(root)
-    return [line.strip() for line in "".join(out).split("\n") if line.strip()]
+def _lines(el, skip, out: list) -> None:
+    tag = el.tag
+    if not isinstance(tag, str) or tag in SKIP_TAGS or el in skip:
+        return
+    block = tag in BLOCK_TAGS
+    if block:
+        out.append("\n")
+    if text := el.text:
+        out.append(text)
+    for child in el:
+        _lines(child, skip, out)
+        if tail := child.tail:
+            out.append(tail)
+    if block:
+        out.append("\n")
 
 
 def text_of(el) -> str:
     """All text under ``el``, scripts and styles left out, white space normalized."""
     if not len(el):  # no child: its own text is all (most links), and no XPath is needed to say so
         return normalize(el.text or "")
-    if _HAS_SKIPPED(el):
+    if next(el.iterdescendants(*_SKIP_TAGS), None) is not None:
         return normalize("".join(text for _, text in own_texts(el)))
     return normalize(string_of(el))
 
