@@ -104,8 +104,12 @@ class Prose:
         """Each block's score: its paragraphs' prose in full, and half of that of the blocks just under it."""
         scores: dict[object, float] = defaultdict(float)
         leaf_memo: dict[object, bool] = {}
-        for index in range(len(self._texts)):
-            found = self._text(index)
+        facts, excluded = self._facts, self._excluded
+        for index, (owner, _) in enumerate(self._texts):
+            # _text's answer, without its call when it is known (the same page's second Prose knows most)
+            if owner in excluded:
+                continue
+            found = facts[index] if index in facts else self._text(index)
             if found is None:
                 continue
             block = found.owner

@@ -147,11 +147,17 @@ def analyse_links(
     report = PageLinks()
     found: dict[str, Item] = {}
     candidates = []  # (anchor, url) of links to other pages of the web
+    # What is inside a script, a form's control… and the page bar: one walk of each, not one of every link's
+    # ancestors (every element above the body is above every link, so it is asked once).
+    skipped = under(body.iter(*SKIP_TAGS))
+    if any(a.tag in SKIP_TAGS for a in body.iterancestors()):
+        skipped |= under([body])
+    in_bar = under([bar_root]) if bar_root is not None else set()
     for anchor in body.iter("a"):
         href = (anchor.get("href") or "").strip()
-        if not href or href.startswith("#") or any(a.tag in SKIP_TAGS for a in anchor.iterancestors()):
+        if not href or href.startswith("#") or anchor in skipped:
             continue
-        if bar_root is not None and (anchor is bar_root or bar_root in anchor.iterancestors()):
+        if anchor in in_bar:
             continue  # the page bar is read on its own
         url = urljoin(href)
         reason = _not_an_article(url, page_url) if url else NOT_WEB
