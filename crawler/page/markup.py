@@ -72,7 +72,7 @@ def is_element(node) -> bool:
 
 
 string_of = etree.XPath("string()")  # all text under an element, scripts' too: fast, for measures
-_SKIP_TAGS = sorted(SKIP_TAGS)
+_SKIP_TAGS = sorted(SKIP_TAGS)  # as lxml's iteration by tag takes them
 
 
 # The walks below are module functions, not closures calling themselves: such a closure is a reference cycle,

@@ -72,8 +72,8 @@ def is_reading(char: str, syllable: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _readings_left(char: str, readings: str) -> str:
-    """What stays of ``readings`` (``zì)(...)``: the groups after ``char``, without their first "(") once the
-    leading readings of ``char`` are removed; cached, as the same few recur."""
+    """The groups that stay of ``readings`` (``zì)(zì)``: those after ``char``, the first "(" left out) once the
+    leading readings of ``char`` go; cached, as the same few recur."""
     syllables = readings[:-1].split(")(")
     stripped = 0
     while stripped < len(syllables) and is_reading(char, syllables[stripped]):
@@ -139,7 +139,7 @@ def strip_disclaimer(text: str) -> str:
         return text
     lines = []
     for line in text.split("\n"):
-        if "源" not in line:  # nor either of them
+        if "源" not in line:  # the source line and the disclaimer both hold it
             lines.append(line)
             continue
         cleaned = _TRAILING_BOILERPLATE.sub("", line)
