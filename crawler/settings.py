@@ -59,6 +59,10 @@ ITEM_PIPELINES = {
 # Scrapy starts this many tasks for every response: 100, its default, costs
 # more CPU than parsing the page.
 CONCURRENT_ITEMS = 16
+# Scrapy's check that a callback returns no value re-reads the callback's
+# source and parses it whenever its cache (weakly keyed by the bound method of
+# a request) loses it: about 0.1 ms a page, and the spider's callbacks return none.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 # --- Offline replay ----------------------------------------------------------
 # A folder of saved pages in the DIR/<host>/<path> layout; `-a replay=DIR`

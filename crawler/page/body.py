@@ -110,8 +110,12 @@ class Prose:
         """Each block's score: its paragraphs' prose in full, and half of that of the blocks just under it."""
         scores: dict[object, float] = defaultdict(float)
         leaf_memo: dict[object, bool] = {}
-        for index in range(len(self._texts)):
-            found = self._text(index)
+        facts, excluded = self._facts, self._excluded
+        for index, (owner, _) in enumerate(self._texts):
+            # _text's answer, without its call when it is known (the same page's second Prose knows most)
+            if owner in excluded:
+                continue
+            found = facts[index] if index in facts else self._text(index)
             if found is None:
                 continue
             block = found.owner
@@ -206,9 +210,10 @@ def is_byline(text: str) -> bool:
     """
     if LATIN_BYLINE.fullmatch(text):
         return True
-    if len(text) > _BYLINE_MAX_CHARS or not (DATED.search(text) or _BYLINE_WORDS.search(text)):
+    # The cheap tests first: most texts are sentences, and the date's pattern is the slowest.
+    if len(text) > _BYLINE_MAX_CHARS or SENTENCE_END.search(text):
         return False
-    if SENTENCE_END.search(text):
+    if not (_BYLINE_WORDS.search(text) or DATED.search(text)):
         return False
     undated = DATED.sub(" ", text)
     if undated == text and not _BYLINE_FIELD.search(text):

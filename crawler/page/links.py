@@ -80,24 +80,25 @@ def _block_lines(block) -> tuple[list[str], dict[object, int]]:
     """A block's own lines (its text between <br>s and nested blocks), and the line each link is on."""
     segments: list[list[str]] = [[]]
     where: dict[object, int] = {}
-
-    def walk(el) -> None:
-        if el.tag == "a":
-            where[el] = len(segments) - 1
-        if el.text:
-            segments[-1].append(el.text)
-        for child in el:
-            if not is_element(child) or child.tag in SKIP_TAGS:
-                pass
-            elif child.tag in BLOCK_TAGS:
-                segments.append([])  # a nested block (or <br>) ends the line
-            else:
-                walk(child)
-            if child.tail:
-                segments[-1].append(child.tail)
-
-    walk(block)
+    _block_walk(block, segments, where)
     return [normalize("".join(segment)) for segment in segments], where
+
+
+def _block_walk(el, segments: list[list[str]], where: dict[object, int]) -> None:
+    # A function of the module, not a closure calling itself: that is a cycle, which held the page's tree.
+    if el.tag == "a":
+        where[el] = len(segments) - 1
+    if el.text:
+        segments[-1].append(el.text)
+    for child in el:
+        if not is_element(child) or child.tag in SKIP_TAGS:
+            pass
+        elif child.tag in BLOCK_TAGS:
+            segments.append([])  # a nested block (or <br>) ends the line
+        else:
+            _block_walk(child, segments, where)
+        if child.tail:
+            segments[-1].append(child.tail)
 
 
 def _signature(anchor, body) -> tuple:
@@ -146,11 +147,17 @@ def analyse_links(
     report = PageLinks()
     found: dict[str, Item] = {}
     candidates = []  # (anchor, url) of links to other pages of the web
+    # What is inside a script, a form's control… and the page bar: one walk of each, not one of every link's
+    # ancestors (every element above the body is above every link, so it is asked once).
+    skipped = under(body.iter(*SKIP_TAGS))
+    if any(a.tag in SKIP_TAGS for a in body.iterancestors()):
+        skipped |= under([body])
+    in_bar = under([bar_root]) if bar_root is not None else set()
     for anchor in body.iter("a"):
         href = (anchor.get("href") or "").strip()
-        if not href or href.startswith("#") or any(a.tag in SKIP_TAGS for a in anchor.iterancestors()):
+        if not href or href.startswith("#") or anchor in skipped:
             continue
-        if bar_root is not None and (anchor is bar_root or bar_root in anchor.iterancestors()):
+        if anchor in in_bar:
             continue  # the page bar is read on its own
         url = urljoin(href)
         reason = _not_an_article(url, page_url) if url else NOT_WEB

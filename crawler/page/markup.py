@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import re
 
+import lxml.html
 from lxml import etree
-from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
 
 SKIP_TAGS = frozenset({
@@ -43,10 +43,26 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+# lxml.html's own parser picks each element's class in Python, every time an element is reached from Python
+# (tens of thousands of times a page); form elements' classes aside, which nothing here uses, this is the same.
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
+def _parse_html(text: str):
+    """The tree of ``text`` as parsel builds it for Scrapy's selectors, with lxml.html's element classes."""
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
+    root = etree.fromstring(text.strip().replace("\x00", "").encode("utf-8") or b"<html/>", parser=parser)
+    return root if root is not None else etree.fromstring(b"<html/>", parser=parser)
+
+
 def visible_tree(html: str):
     """The page's tree as a reader sees it: all of it, even what follows a stray ``</html>``, and none of
     what it hides (``hidden``, ``aria-hidden``, ``display:none``, ``visibility:hidden``)."""
-    root = Selector(text=_EARLY_END.sub("", html), type="html").root
+    root = _parse_html(_EARLY_END.sub("", html))
     for el in _MAY_HIDE(root):
         hidden = el.get("hidden") is not None or el.get("aria-hidden") == "true" or (
             _HIDING_STYLE.search(el.get("style") or "")) or (
@@ -67,25 +83,31 @@ def is_element(node) -> bool:
 
 
 string_of = etree.XPath("string()")  # all text under an element, scripts' too: fast, for measures
-_HAS_SKIPPED = etree.XPath("boolean(" + " | ".join(f"descendant::{tag}" for tag in sorted(SKIP_TAGS)) + ")")
+_SKIP_TAGS = sorted(SKIP_TAGS)  # as lxml's iteration by tag takes them
+
+
+# The walks below are module functions, not closures calling themselves: such a closure is a reference cycle,
+# and it held the page's whole tree until the garbage collector's next full pass.
 
 
 def own_texts(root) -> list[tuple[object, str]]:
     """(owner element, text) for every text node under root in page order, scripts and styles left out."""
     out: list[tuple[object, str]] = []
-
-    def walk(el) -> None:
-        if el.text:
-            out.append((el, el.text))
-        for child in el:
-            if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
-                walk(child)
-            if child.tail:
-                out.append((el, child.tail))
-
     if is_element(root) and root.tag not in SKIP_TAGS:
-        walk(root)
+        _own_texts(root, out)
     return out
+
+
+def _own_texts(el, out: list) -> None:
+    # Each read of .text or .tail decodes it anew: read once.
+    if text := el.text:
+        out.append((el, text))
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in SKIP_TAGS:
+            _own_texts(child, out)
+        if tail := child.tail:
+            out.append((el, tail))
 
 
 def under(roots) -> set:
@@ -108,29 +130,32 @@ def block_of(el):
 def lines(root, skip=()) -> list[str]:
     """The text of ``root`` as lines, a new line at each block element and <br>; ``skip`` elements left out."""
     out: list[str] = []
+    _lines(root, skip, out)
+    return [stripped for line in "".join(out).split("\n") if (stripped := line.strip())]
 
-    def walk(el) -> None:
-        if not is_element(el) or el.tag in SKIP_TAGS or el in skip:
-            return
-        block = el.tag in BLOCK_TAGS
-        if block:
-            out.append("\n")
-        if el.text:
-            out.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                out.append(child.tail)
-        if block:
-            out.append("\n")
 
-    walk(root)
-    return [line.strip() for line in "".join(out).split("\n") if line.strip()]
+def _lines(el, skip, out: list) -> None:
+    tag = el.tag
+    if not isinstance(tag, str) or tag in SKIP_TAGS or el in skip:
+        return
+    block = tag in BLOCK_TAGS
+    if block:
+        out.append("\n")
+    if text := el.text:
+        out.append(text)
+    for child in el:
+        _lines(child, skip, out)
+        if tail := child.tail:
+            out.append(tail)
+    if block:
+        out.append("\n")
 
 
 def text_of(el) -> str:
     """All text under ``el``, scripts and styles left out, white space normalized."""
-    if _HAS_SKIPPED(el):
+    if not len(el):  # no child: its own text is all (most links), and no XPath is needed to say so
+        return normalize(el.text or "")
+    if next(el.iterdescendants(*_SKIP_TAGS), None) is not None:
         return normalize("".join(text for _, text in own_texts(el)))
     return normalize(string_of(el))
 

@@ -76,7 +76,9 @@ def _read_bar(bar_root, url: str, urljoin: Callable[[str], str | None]) -> PageB
     plain_numbers: list[int] = []
     has_link = False
     for owner, text in own_texts(bar_root):
-        link = next((a for a in [owner, *owner.iterancestors()] if a.tag == "a" and a.get("href")), None)
+        # The link holding the text: its owner, else the nearest above it (lxml picks the <a> ancestors).
+        link = owner if owner.tag == "a" and owner.get("href") else next(
+            (a for a in owner.iterancestors("a") if a.get("href")), None)
         label = normalize(text).strip(_LABEL_DECORATION)
         if link is None:
             if total := _TOTAL.search(label):

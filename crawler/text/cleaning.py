@@ -27,10 +27,14 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 TONED_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 SYLLABLE = f"[a-zü{TONED_LETTERS}]+"
 
-# A Han character followed by one or more parenthesised lower-case syllables.
-# All the groups are taken at once so that "字(zì)(zì)" is cleaned in one pass
-# (strip_pinyin stays idempotent).
-_ANNOTATED = re.compile(f"[{HAN}](?:\\({SYLLABLE}\\))+")
+# One or more parenthesised lower-case syllables after a Han character. All the
+# groups are taken at once so that "字(zì)(zì)" is cleaned in one pass
+# (strip_pinyin stays idempotent). The pattern starts at the "(", and looks back
+# for the character from there: a pattern starting with the character would be
+# tried at every character of the text. The first group is written out: a
+# repeated group is slow. re.split gives, after the text before each, the
+# character and the groups without their first "(".
+_READINGS = re.compile(f"\\((?<=([{HAN}])\\()({SYLLABLE}\\)(?:\\({SYLLABLE}\\))*)")
 
 def _toneless(syllable: str) -> str:
     return to_normal(syllable, v_to_u=True)
@@ -67,20 +71,25 @@ def is_reading(char: str, syllable: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _strip_annotation(annotated: str) -> str:
-    """``字(zì)(...)`` with the leading readings of 字 removed; cached, as the same few recur."""
-    char, syllables = annotated[0], annotated[2:-1].split(")(")
+def _readings_left(char: str, readings: str) -> str:
+    """The groups that stay of ``readings`` (``zì)(zì)``: those after ``char``, the first "(" left out) once the
+    leading readings of ``char`` go; cached, as the same few recur."""
+    syllables = readings[:-1].split(")(")
     stripped = 0
     while stripped < len(syllables) and is_reading(char, syllables[stripped]):
         stripped += 1
-    return char + "".join(f"({s})" for s in syllables[stripped:])
+    return "".join(f"({s})" for s in syllables[stripped:])
 
 
 def strip_pinyin(text: str) -> str:
     """Remove every pinyin reading that follows a Han character, and nothing else."""
     if "(" not in text:
         return text
-    return _ANNOTATED.sub(lambda m: _strip_annotation(m[0]), text)
+    # The text, then character and readings, in threes: mapped through the cache, with no Python call per match.
+    parts = _READINGS.split(text)
+    parts[2::3] = map(_readings_left, parts[1::3], parts[2::3])
+    del parts[1::3]  # the character is in the text before it
+    return "".join(parts)
 
 
 def _phrase_pattern(phrase: str) -> str:
@@ -130,6 +139,9 @@ def strip_disclaimer(text: str) -> str:
         return text
     lines = []
     for line in text.split("\n"):
+        if "源" not in line:  # the source line and the disclaimer both hold it
+            lines.append(line)
+            continue
         cleaned = _TRAILING_BOILERPLATE.sub("", line)
         if cleaned == line or cleaned.strip():
             lines.append(cleaned)
