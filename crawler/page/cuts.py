@@ -38,7 +38,22 @@ _CALL_MAX_CHARS = 40
 # A site's address in a line of text: a promotion of its app or its other pages.
 _DOMAIN = re.compile(r"\b[a-z0-9-]+\.(?:com|cn|net|org|tw|hk)\b", re.IGNORECASE)
 _TOOL_MAX_CHARS = 30  # a line of page tools (举报, 图集+1, 关注) is this short, and no sentence
+# A call to like, follow, join, subscribe or give, after the text: a site's own promotion, never the story's.
+# In Chinese only in a line this short; in a script of words, in a line of a notice's size.
+_PROMO = re.compile(
+    r"加好友|按[個个][讚赞]|已[經经]按[讚赞]|[點点]我|[歡欢]迎加入|快加入"
+    r"|\bsign(?:ing)? up for\b.{0,40}\bnewsletter|\bsubscribe to (?:our|the)\b|\b(?:make|making) a (?:contribution|donation)\b"
+    r"|\bdonate\b|\bcommenting (?:feature )?is disabled|\bcomments? (?:are|is) closed",
+    re.IGNORECASE,
+)
+_PROMO_MAX_HAN = 40
+_PROMO_MAX_CHARS = 800  # a donation's appeal in a script of words runs long
+# A photo's credit alone on a line after the text: 新华社发（刘满仓摄）, 新华社记者 王鹏 摄.
+_PHOTO_CREDIT = re.compile(r"[^，。！？,.!?；;]{0,16}?[（(]?[^（()），。]{1,20}[摄攝](?:影)?[）)]?")
+_PHOTO_CREDIT_MAX_CHARS = 30
 _SENTENCE_MARK = re.compile(r"[，。！？；,!?;]")
+# A sentence's end in a script of words: words, and a stop after the last (not a list's "2.", not "Loading...").
+_LATIN_END = re.compile(r"\s\S*[^.\s][.!?][\"'”’)]*$")
 # An author's or the end's mark in brackets, alone on the body's last line: （完）, （羅森）, (END), (bsc).
 _CREDIT = re.compile(r"[（(【\[][^（()）【】\[\]]{1,12}[）)】\]]")
 # A reporter's address alone on a line after the text: kokobj@yna.co.kr, (記者信箱：lin@example.com).
@@ -76,6 +91,20 @@ _AUTHOR_NOTE = re.compile(r"[（(【\[]\s*(?:作者|作者简介|作者簡介|�
 
 
 _HAN = re.compile(f"[{HAN}]")
+
+
+def _short(line: str) -> bool:
+    """Whether a line is short and no sentence: a page tool, a signature, a caption. Twice as long in a script
+    of words (``Watch video 02:17``) as in Chinese."""
+    if _HAN.search(line):
+        return len(line) <= _TOOL_MAX_CHARS and not _SENTENCE_MARK.search(line)
+    return len(line) <= 2 * _TOOL_MAX_CHARS and not (_SENTENCE_MARK.search(line) or _LATIN_END.search(line))
+
+
+def _promo(line: str) -> bool:
+    """Whether a line after the text calls the reader to like, follow, join, subscribe or give."""
+    return bool(_PROMO.search(line)) and (
+        len(line) <= _PROMO_MAX_HAN if _HAN.search(line) else len(line) <= _PROMO_MAX_CHARS)
 
 
 def _notice_sized(line: str) -> bool:
@@ -150,7 +179,8 @@ def _only_links(line: str, linked: frozenset[str]) -> bool:
 
 def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, linked: frozenset[str] = frozenset(),
                title: str = "", captions: frozenset[str] = frozenset(),
-               signed: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, int]]:
+               signed: frozenset[str] = frozenset(),
+               standfirsts: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, int]]:
     """The body's lines without the bylines and notices at its start and end, and how many of each went.
 
     Only whole lines go, and only from the edges: a byline (see ``is_byline``)
@@ -158,9 +188,10 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     breadcrumb at the start, a credit in brackets (``（完）``, ``（羅森）``) at
     the end, and the short lines of page tools (``举报``, ``图集+1``) beyond
     them; a line that is only a link (a related headline); a reporter's
-    signature at the start; the staff's credits, an author's note in brackets
-    and any byline after the text; and the few short lines after a notice at
-    the end (an author's note, the notice again in English). At the start, a
+    signature at the start; the staff's credits, an author's note in brackets,
+    a photo's credit, the site's calls to like, join or subscribe and any
+    byline after the text; and the few short lines after a notice at the end
+    (an author's note, the notice again in English). At the start, a
     short line with no such line beyond it stays (a subheading, a caption); at
     the end, the short lines between the text and such a line go with it (a
     signature: ``文/栗思``). A page of nothing else is not emptied. The site's
@@ -174,7 +205,9 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     the lines of the body's figures and captions, white space normalized (one
     before the text is the lead photo's). ``signed``: the author's names the
     page's metadata gives and the lines of its short blocks classed as an
-    author's (``p.author``): one at an edge is a byline.
+    author's (``p.author``): one at an edge is a byline. ``standfirsts``: the
+    lines of the body's short blocks classed as a standfirst (``p.fig-chapo``):
+    one before the text is the page's summary, not the text.
     """
     headline = "".join(title.split())
 
@@ -185,6 +218,8 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return "notice"  # a copyright line
         if start and normalize(line) in captions:
             return "caption"  # the lead photo's caption and credit: the photo's, not the text's
+        if start and normalize(line) in standfirsts:
+            return "standfirst"  # the summary under the headline, in a block of its own: the page's, not the text
         if normalize(line) in signed:
             return "byline"  # the author's name as the page's metadata gives it, or an author's line so classed
         if start and headline and _repeats_headline("".join(line.split()), headline):
@@ -200,17 +235,20 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return "notice"
         if start and BREADCRUMB.fullmatch(line):
             return "breadcrumb"
+        if not start and _promo(line):
+            return "promo"  # 點我下載APP, 按個讚, Sign up for the newsletter: the site's, after the story
         if not start and (_CREDIT.fullmatch(line) or _EMAIL.fullmatch(line) or _STAFF.fullmatch(line)
+                          or (len(line) <= _PHOTO_CREDIT_MAX_CHARS and _PHOTO_CREDIT.fullmatch(line))
                           or (len(line) <= _NOTICE_MAX_CHARS and _WIRE_CREDIT.match(line))
                           or _AUTHOR_NOTE.fullmatch(line) or is_byline(line) or (
                 (bracketed := _BRACKETED.fullmatch(line)) and is_byline(bracketed.group(1)))):
             return "credit"  # a signature, the staff's credits, an author's note: after the text, never its words
-        if not start and len(line) <= _BOX_HEADING and NAV_HEADING.search(line) and not _SENTENCE_MARK.search(line):
-            return "navigation"  # a side box's heading left after the text (重点推荐), its links gone
+        if len(line) <= _BOX_HEADING and NAV_HEADING.search(line) and not _SENTENCE_MARK.search(line):
+            return "navigation"  # a side box's heading left at an edge (重点推荐, Related Content), its links gone
         if len(line) <= _CALL_MAX_CHARS and not SENTENCE_END.search(line) and (
                 _CALL.match(line) or (not start and _DOMAIN.search(line))):
             return "tools"  # a call to the reader (关注, 进入…讨论, Tag:, …上手机新浪网 ent.sina.cn): it goes
-        if len(line) <= _TOOL_MAX_CHARS and not _SENTENCE_MARK.search(line):
+        if _short(line):
             return _SHORT  # a page tool, a signature, a caption: goes only with a line of the kinds above beyond it
         return None
 

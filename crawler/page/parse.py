@@ -209,6 +209,11 @@ _SIGNED = etree.XPath(".//*[contains(@class, 'author') or contains(@class, 'byli
                       "or contains(@class, 'dateline') or contains(@class, 'writer') or contains(@class, 'reporter')]")
 _SIGNED_WORDS = frozenset({"author", "byline", "submitted", "dateline", "writer", "reporter"})
 _SIGNED_MAX_CHARS = 120  # a block so classed holding more is a container (article.author-sarayut), not a byline
+# A standfirst: a short block so classed (p.fig-chapo, h2.c-content-head__subtitle, p.bajada, ul.abstract).
+_STANDFIRST_WORDS = ("chapo", "standfirst", "dek", "deck", "abstract", "bajada", "summary", "subtitle", "subhead",
+                     "subheadline", "excerpt", "sapo", "strapline", "teaser", "intro")
+_STANDFIRSTS = etree.XPath(".//*[" + " or ".join(f"contains(@class, '{w}')" for w in _STANDFIRST_WORDS) + "]")
+_STANDFIRST_MAX_CHARS = 600  # a block so classed holding more is a container or the text itself
 _KICKER_CHARS = 60  # what stands above a headline, at most, to be its kicker
 
 
@@ -327,9 +332,12 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
         and len(string_of(el)) <= _CAPTION_MAX_CHARS for line in lines(el))
     signed = frozenset(head.authors | {normalize(line) for b in blocks for el in _SIGNED(b) if _SIGNED_WORDS.intersection(
         tokens(el)) and len(string_of(el)) <= _SIGNED_MAX_CHARS for line in lines(el)})
+    standfirsts = frozenset(normalize(line) for b in blocks for el in _STANDFIRSTS(b) if el is not b and (
+        set(_STANDFIRST_WORDS).intersection(tokens(el))) and len(string_of(el)) <= _STANDFIRST_MAX_CHARS
+        for line in lines(el))
     paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
                                      start=not later, end=not (bar and bar.next_url), linked=linked,
-                                     title=title, captions=captions, signed=signed)
+                                     title=title, captions=captions, signed=signed, standfirsts=standfirsts)
     for name, n in trimmed.items():
         cut[name] = cut.get(name, 0) + n
     page.cut = cut

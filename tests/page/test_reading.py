@@ -515,3 +515,68 @@ def test_a_list_closing_the_text_stays_before_a_notice_and_a_signature_goes():
                  title="新門診大樓啟用")
     assert text(page) == [*PARAGRAPHS, *items]
     assert page.cut == {"byline": 1}
+
+
+def test_a_site_s_call_to_like_join_or_subscribe_after_the_text_goes_with_the_lines_before_it():
+    # A news app's box after the story: its slogan, its buttons, a LINE and a fan page's "like".
+    widget = """<section><div>不用抽 不用搶 現在用APP看新聞</div><span class="btn">點我下載APP</span>
+        <div>新聞送上來！快加入縣新聞APP、LINE好友</div><div>已經加好友了，謝謝</div>
+        <div>歡迎加入【縣新聞】</div><div>按個讚　心情好</div><div>已經按讚了，謝謝。</div></section>"""
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}{widget}</div>', title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"signature": 1, "promo": 6}
+    # A last sentence that speaks of an app or of likes is the story's.
+    last = "市民可通過下載APP預約掛號,網友紛紛按讚。"
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>{last}</p></div>', title="新門診大樓啟用")
+    assert text(page) == [*PARAGRAPHS, last]
+    # In English: a video teaser's lines, then the newsletter's appeal.
+    newsletter = ("Every day, our editors send out a selection of the day's news. "
+                  "Sign up for the newsletter here.")
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<div class="teaser"><span>Watch video 02:17</span>
+        <p>Nurses want the old wing kept as a museum</p></div><p>{newsletter}</p></div>""", title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"signature": 2, "promo": 1}
+
+
+def test_a_short_sentence_in_a_script_of_words_after_the_text_is_no_page_tool():
+    # Short lines in a script of words may be twice as long as in Chinese, but a sentence stays one.
+    english = ["The new outpatient building opened on Monday with one hundred and twenty rooms.",
+               "Registration opens at 8.00.", "Doors open at 7.30 a.m."]
+    page = parse(f'<h1>New clinic opens</h1><div class="c">{"".join(f"<p>{p}</p>" for p in english)}'
+                 f'<p>Copyright 2024 County News</p></div>', title="New clinic opens")
+    assert page.content.paragraphs == english
+    assert page.cut == {"notice": 1}
+
+
+def test_a_photo_s_credit_after_the_text_goes_with_the_tags_and_credits_after_it():
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>縣融媒體中心發（王五攝）</p>
+        <p>門診大樓 醫院</p><p>[作者: 王五　責任編輯: 趙六 ]</p></div>""", title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"credit": 1, "tools": 1, "byline": 1}
+    # A sentence that ends in 攝 is the text's.
+    last = "他說,這張照片是在門診大樓啟用當天拍攝。"
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>{last}</p></div>', title="新門診大樓啟用")
+    assert text(page) == [*PARAGRAPHS, last]
+
+
+def test_a_side_box_s_heading_left_before_the_text_goes():
+    related = '<div class="related"><h4>Related Content</h4><ul><li><img src="/a.jpg"></li></ul></div>'
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{related}{BODY}</div>', title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"navigation": 1}
+
+
+def test_a_standfirst_in_a_block_of_its_own_before_the_text_goes():
+    standfirst = "縣人民醫院新門診大樓昨日啟用,日接診能力提高到五千人次,老人有專人陪同就診。"
+    for markup in (f'<p class="fig-chapo">{standfirst}</p>', f'<h2 class="content-head__subtitle">{standfirst}</h2>',
+                   f'<ul class="abstract-v2"><li>{standfirst}</li></ul>'):
+        page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{markup}{BODY}</div>', title="新門診大樓啟用")
+        assert text(page) == PARAGRAPHS, markup
+        assert page.cut == {"standfirst": 1}
+    # A block so classed that holds the text itself is not a standfirst, and a lead paragraph is the text's.
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><div class="intro">{BODY * 3}</div></div>',
+                 title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS * 3
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p class="lead">{standfirst}</p>{BODY}</div>',
+                 title="新門診大樓啟用")
+    assert text(page) == [standfirst, *PARAGRAPHS]
