@@ -87,6 +87,8 @@ _WIRE_CREDIT = re.compile(
     re.IGNORECASE,
 )
 # An author's note in brackets on its own line after the text: （作者韩涵系政邦智库研究员）, (作者为…).
+# 家鄉網's story heading, 作者/胡斌謝金利: after a page's last line it is the next story's, and a short line.
+_BARE_AUTHOR = re.compile(r"作\s*者\s*[/／]")
 _AUTHOR_NOTE = re.compile(r"[（(【\[]\s*(?:作者|作者简介|作者簡介|本文作者)[^（()）【】\[\]]{1,60}[）)】\]]")
 
 
@@ -240,7 +242,7 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
         if not start and (_CREDIT.fullmatch(line) or _EMAIL.fullmatch(line) or _STAFF.fullmatch(line)
                           or (len(line) <= _PHOTO_CREDIT_MAX_CHARS and _PHOTO_CREDIT.fullmatch(line))
                           or (len(line) <= _NOTICE_MAX_CHARS and _WIRE_CREDIT.match(line))
-                          or _AUTHOR_NOTE.fullmatch(line) or is_byline(line) or (
+                          or _AUTHOR_NOTE.fullmatch(line) or (is_byline(line) and not _BARE_AUTHOR.match(line)) or (
                 (bracketed := _BRACKETED.fullmatch(line)) and is_byline(bracketed.group(1)))):
             return "credit"  # a signature, the staff's credits, an author's note: after the text, never its words
         if len(line) <= _BOX_HEADING and NAV_HEADING.search(line) and not _SENTENCE_MARK.search(line):

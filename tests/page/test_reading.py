@@ -127,10 +127,15 @@ def test_sourced_bylines_notices_and_breadcrumbs_at_the_edges_are_taken_out_and_
         <p>(責任編輯：張三)</p><p>本文來源：縣融媒體中心 編輯：李四</p>
         <p>版權所有,未經授權不得轉載。</p></div>""", title="新門診大樓啟用")
     # The dated line under the headline, the editor's and the source's are bylines; the rights line is a
-    # notice; the author's line after the text is a signature (before a story's text, it heads the story: it
-    # stays there, see the compilation below).
+    # notice; the author's line after the text goes with them as a signature (before a story's text, it heads
+    # the story: it stays there, see the compilation below).
     assert text(page) == PARAGRAPHS
-    assert page.cut == {"breadcrumb": 1, "byline": 3, "credit": 1, "notice": 1}
+    assert page.cut == {"breadcrumb": 1, "byline": 3, "signature": 1, "notice": 1}
+    # With nothing to go after it but the site's source line, it stays: on 家鄉網 it heads the next story of a
+    # compilation, whose text is on the next page or lost with it.
+    page = parse(f"""<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>02新病房樓開工</p><p>作者/簡盈盈、謝軍</p>
+        <p>文章來源於:http://www.xiangtianlong.com 家鄉網</p></div>""", title="新門診大樓啟用")
+    assert text(page) == [*PARAGRAPHS, "02新病房樓開工", "作者/簡盈盈、謝軍"]
 
 
 def test_a_short_first_page_with_its_own_page_list_and_neighbour_links_is_an_article_page():
