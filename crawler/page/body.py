@@ -81,6 +81,9 @@ class Prose:
         # the same page's prose with other blocks left out.
         self._facts: dict[int, Text | None] = like._facts if like is not None else {}
         self._within: dict[tuple, list[Text]] = {}
+        # index in texts -> (the block its score goes to, the score), once known; shared with ``like`` too
+        self._placed: dict[int, tuple[object, float] | None] = like._placed if like is not None else {}
+        self._leaf_memo: dict[object, bool] = like._leaf_memo if like is not None else {}
         self.images = [img for img in body.iter("img") if img not in self._excluded]
 
     def _text(self, index: int) -> Text | None:
@@ -109,29 +112,35 @@ class Prose:
     def scores(self) -> dict[object, float]:
         """Each block's score: its paragraphs' prose in full, and half of that of the blocks just under it."""
         scores: dict[object, float] = defaultdict(float)
-        leaf_memo: dict[object, bool] = {}
-        facts, excluded = self._facts, self._excluded
+        placed, excluded = self._placed, self._excluded
         for index, (owner, _) in enumerate(self._texts):
-            # _text's answer, without its call when it is known (the same page's second Prose knows most)
             if owner in excluded:
                 continue
-            found = facts[index] if index in facts else self._text(index)
-            if found is None:
+            # Where a text's score goes does not depend on what is left out: the page's second Prose asks once.
+            if index not in placed:
+                placed[index] = self._place(index)
+            if placed[index] is None:
                 continue
-            block = found.owner
-            while block.tag in INLINE_TAGS and block.getparent() is not None:
-                block = block.getparent()
-            score = len(found.text) + 3 * found.marks
-            if found.byline or (not found.marks and len(found.text) < _PHRASE):
-                score /= 5  # a byline, or a list of short phrases beside the text, must not draw the body to itself
-            if block.tag in _PARAGRAPH_TAGS or _single_paragraph(block, leaf_memo):
-                holder = block.getparent() if block.getparent() is not None else block
-            else:
-                holder = block
+            holder, score = placed[index]
             scores[holder] += score
-            if holder.getparent() is not None:
-                scores[holder.getparent()] += score / 2
+            if (parent := holder.getparent()) is not None:
+                scores[parent] += score / 2
         return scores
+
+    def _place(self, index: int) -> tuple[object, float] | None:
+        """The block the index-th text's score goes to, and the score; None for no prose."""
+        found = self._facts[index] if index in self._facts else self._text(index)
+        if found is None:
+            return None
+        block = found.owner
+        while block.tag in INLINE_TAGS and block.getparent() is not None:
+            block = block.getparent()
+        score = len(found.text) + 3 * found.marks
+        if found.byline or (not found.marks and len(found.text) < _PHRASE):
+            score /= 5  # a byline, or a list of short phrases beside the text, must not draw the body to itself
+        if block.tag in _PARAGRAPH_TAGS or _single_paragraph(block, self._leaf_memo):
+            return (block.getparent() if block.getparent() is not None else block), score
+        return block, score
 
     def repeats(self, block) -> int:
         """How many other blocks of the same class, in parents of the same tag, hold prose beside ``block``

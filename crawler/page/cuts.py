@@ -39,15 +39,15 @@ _CALL_MAX_CHARS = 40
 _DOMAIN = re.compile(r"\b[a-z0-9-]+\.(?:com|cn|net|org|tw|hk)\b", re.IGNORECASE)
 _TOOL_MAX_CHARS = 30  # a line of page tools (举报, 图集+1, 关注) is this short, and no sentence
 # A call to like, follow, join, subscribe or give, after the text: a site's own promotion, never the story's.
-# In Chinese only in a line this short; in a script of words, in a line of a notice's size.
-_PROMO = re.compile(
-    r"加好友|按[個个][讚赞]|已[經经]按[讚赞]|[點点]我|[歡欢]迎加入|快加入"
-    r"|\bsign(?:ing)? up for\b.{0,40}\bnewsletter|\bsubscribe to (?:our|the)\b|\b(?:make|making) a (?:contribution|donation)\b"
+# In Chinese only in a line this short; in a script of words, in a line of a donation's appeal's size.
+_PROMO_HAN = re.compile("加好友|按[個个][讚赞]|已[經经]按[讚赞]|[點点]我|[歡欢]迎加入|快加入")
+_PROMO_WORDS = re.compile(
+    r"\bsign(?:ing)? up for\b.{0,40}\bnewsletter|\bsubscribe to (?:our|the)\b|\b(?:make|making) a (?:contribution|donation)\b"
     r"|\bdonate\b|\bcommenting (?:feature )?is disabled|\bcomments? (?:are|is) closed",
     re.IGNORECASE,
 )
 _PROMO_MAX_HAN = 40
-_PROMO_MAX_CHARS = 800  # a donation's appeal in a script of words runs long
+_PROMO_MAX_CHARS = 800
 # A photo's credit alone on a line after the text: 新华社发（刘满仓摄）, 新华社记者 王鹏 摄.
 _PHOTO_CREDIT = re.compile(r"[^，。！？,.!?；;]{0,16}?[（(]?[^（()），。]{1,20}[摄攝](?:影)?[）)]?")
 _PHOTO_CREDIT_MAX_CHARS = 30
@@ -105,8 +105,9 @@ def _short(line: str) -> bool:
 
 def _promo(line: str) -> bool:
     """Whether a line after the text calls the reader to like, follow, join, subscribe or give."""
-    return bool(_PROMO.search(line)) and (
-        len(line) <= _PROMO_MAX_HAN if _HAN.search(line) else len(line) <= _PROMO_MAX_CHARS)
+    if _HAN.search(line):
+        return len(line) <= _PROMO_MAX_HAN and bool(_PROMO_HAN.search(line))
+    return len(line) <= _PROMO_MAX_CHARS and bool(_PROMO_WORDS.search(line))
 
 
 def _notice_sized(line: str) -> bool:

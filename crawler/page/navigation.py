@@ -32,11 +32,13 @@ NAV_TOKENS = frozenset({
 NOT_MAIN_TOKENS = frozenset({"footer", "copyright", "comment", "comments", "breadcrumb", "breadcrumbs", "crumb",
                              "crumbs"})
 # Headings of side boxes: popular, recommended, rankings, related, partner links.
+_NAV_WORDS = ("Related", "Recommended", "Trending", "Most read", "Most popular", "Most viewed", "Read more", "Also read",
+              "See also", "More from")
+# Plain alternatives, as a word and in lower case: the pattern then finds its first characters fast (IGNORECASE
+# or a word boundary before them made every text's search of it seven times slower).
 NAV_HEADING = re.compile(
     "熱門|热门|熱點|热点|推薦|推荐|排行|相關|相关|延伸閱讀|延伸阅读|熱讀|热读|猜你喜|點擊榜|点击榜|最熱|最热|熱榜|热榜"
-    "|友情鏈接|友情链接|網站導航|网站导航"
-    r"|\b(?:Related|Recommended|Trending|Most (?:read|popular|viewed)|Read more|Also read|See also|More from)\b",
-    re.IGNORECASE,
+    "|友情鏈接|友情链接|網站導航|网站导航|" + "|".join([*_NAV_WORDS, *(word.lower() for word in _NAV_WORDS)])
 )
 MAX_BAR_REST = 20  # characters besides its links that a bar of links inside the main text may hold
 

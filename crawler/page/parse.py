@@ -199,21 +199,35 @@ def _json_ld(script: str) -> tuple[set[str], set[str]]:
     return types, authors
 
 
-# A photo's caption and credit: a figure's text, or a block so classed (wp-caption-text, picinfo, fig-media-legende).
-_CAPTIONS = etree.XPath(".//figure | .//figcaption | .//*[contains(@class, 'caption') or contains(@class, 'picinfo') "
-                        "or contains(@class, 'legend') or contains(@class, 'credit')]")
-_CAPTION_WORDS = frozenset({"caption", "picinfo", "legend", "legende", "credit"})
-_CAPTION_MAX_CHARS = 300  # a figure or caption block holding more holds text: it counts for nothing
-# The author's line: a short block so classed (p.author, span.submitted-by, div.byline).
-_SIGNED = etree.XPath(".//*[contains(@class, 'author') or contains(@class, 'byline') or contains(@class, 'submitted') "
-                      "or contains(@class, 'dateline') or contains(@class, 'writer') or contains(@class, 'reporter')]")
-_SIGNED_WORDS = frozenset({"author", "byline", "submitted", "dateline", "writer", "reporter"})
-_SIGNED_MAX_CHARS = 120  # a block so classed holding more is a container (article.author-sarayut), not a byline
-# A standfirst: a short block so classed (p.fig-chapo, h2.c-content-head__subtitle, p.bajada, ul.abstract).
-_STANDFIRST_WORDS = ("chapo", "standfirst", "dek", "deck", "abstract", "bajada", "summary", "subtitle", "subhead",
-                     "subheadline", "excerpt", "sapo", "strapline", "teaser", "intro")
-_STANDFIRSTS = etree.XPath(".//*[" + " or ".join(f"contains(@class, '{w}')" for w in _STANDFIRST_WORDS) + "]")
-_STANDFIRST_MAX_CHARS = 600  # a block so classed holding more is a container or the text itself
+# Short blocks inside the body that their class (or id) marks, at an edge of the text, as not the text: a photo's
+# caption and credit (wp-caption-text, picinfo, fig-media-legende, and any figure), an author's line (p.author,
+# span.submitted-by, div.byline), a standfirst (p.fig-chapo, h2.c-content-head__subtitle, p.bajada, ul.abstract;
+# never "lead", the class many sites give their first paragraph). Each: its words, and the most characters a
+# block may hold to be one: a block so classed holding more holds the text, or is a container.
+_MARKS = {
+    "caption": (frozenset({"caption", "picinfo", "legend", "legende", "credit"}), 300),
+    "signed": (frozenset({"author", "byline", "submitted", "dateline", "writer", "reporter"}), 120),
+    "standfirst": (frozenset({"chapo", "standfirst", "dek", "deck", "abstract", "bajada", "summary", "subtitle",
+                              "subhead", "subheadline", "excerpt", "sapo", "strapline", "teaser", "intro"}), 600),
+}
+_FIGURE_TAGS = ("figure", "figcaption")
+
+
+def _marked_lines(blocks: list) -> dict[str, frozenset[str]]:
+    """The lines (white space normalized) of the body's short blocks marked as each kind of ``_MARKS``."""
+    found: dict[str, set[str]] = {kind: set() for kind in _MARKS}
+    for block in blocks:
+        for el in block.iterdescendants():
+            tag = el.tag
+            if not isinstance(tag, str) or not (tag in _FIGURE_TAGS or el.get("class")):
+                continue
+            words = {"caption"} if tag in _FIGURE_TAGS else set(tokens(el))
+            for kind, (marks, most) in _MARKS.items():
+                if not marks.isdisjoint(words) and len(string_of(el)) <= most:
+                    found[kind].update(normalize(line) for line in lines(el))
+    return {kind: frozenset(found[kind]) for kind in _MARKS}
+
+
 _KICKER_CHARS = 60  # what stands above a headline, at most, to be its kicker
 
 
@@ -327,17 +341,11 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     # A page break inside the article is no edge of it: the text may go on across it in mid-sentence.
     later = bool(bar and (bar.prev_url or (bar.current or 1) > 1))
     linked = frozenset(text for b in blocks for a in b.iter("a") if (text := normalize(a.text_content())))
-    captions = frozenset(normalize(line) for b in blocks for el in _CAPTIONS(b) if (
-        el.tag in ("figure", "figcaption") or _CAPTION_WORDS.intersection(tokens(el)))
-        and len(string_of(el)) <= _CAPTION_MAX_CHARS for line in lines(el))
-    signed = frozenset(head.authors | {normalize(line) for b in blocks for el in _SIGNED(b) if _SIGNED_WORDS.intersection(
-        tokens(el)) and len(string_of(el)) <= _SIGNED_MAX_CHARS for line in lines(el)})
-    standfirsts = frozenset(normalize(line) for b in blocks for el in _STANDFIRSTS(b) if el is not b and (
-        set(_STANDFIRST_WORDS).intersection(tokens(el))) and len(string_of(el)) <= _STANDFIRST_MAX_CHARS
-        for line in lines(el))
+    marked = _marked_lines(blocks)
     paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
-                                     start=not later, end=not (bar and bar.next_url), linked=linked,
-                                     title=title, captions=captions, signed=signed, standfirsts=standfirsts)
+                                     start=not later, end=not (bar and bar.next_url), linked=linked, title=title,
+                                     captions=marked["caption"], signed=head.authors | marked["signed"],
+                                     standfirsts=marked["standfirst"])
     for name, n in trimmed.items():
         cut[name] = cut.get(name, 0) + n
     page.cut = cut
