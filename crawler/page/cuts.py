@@ -255,29 +255,34 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return _SHORT  # a page tool, a signature, a caption: goes only with a line of the kinds above beyond it
         return None
 
+    # An edge that is a page break is not read at all: nothing goes there. A page of nothing but lines that go
+    # is not emptied.
     starts: list[str | None] = []  # the kinds of the lines before the first line of text, and of it (None)
-    for i, line in enumerate(paragraphs):
-        # A standfirst that the text repeats further on (导语, the page's summary), when a byline or a notice
-        # stands between it and the text: it loses no word.
-        repeated = len(line) >= _REPEATED_MIN_CHARS and line in paragraphs[i + 1:]
-        kind = "summary" if repeated else what(line, True)
-        # The headline's decks under it, before the text (a display headline's 主题, 副题): short, no sentence.
-        starts.append("headline" if kind == _SHORT and starts and starts[-1] == "headline" else kind)
-        if starts[-1] is None:
-            break
-    else:
-        return list(paragraphs), {}  # nothing but such lines: a page of them is not emptied
-    # A notice near the end takes the few short lines after it along: the author's note, the platform's notice.
-    after = next((len(paragraphs) - i for i in range(1, min(_AFTER_NOTICE + 1, len(paragraphs)))
-                  if what(paragraphs[-1 - i], False) == "notice"
-                  and sum(len(line) for line in paragraphs[-i:]) <= _NOTICE_MAX_CHARS), len(paragraphs))
-    ends: list[str | None] = []  # the kinds of the lines after the last line of text, from the end
-    for line in reversed(paragraphs[:after]):
-        ends.append(what(line, False))
-        if ends[-1] is None:
-            break
-    ends.reverse()
-    ends += ["notice"] * (len(paragraphs) - after)
+    if start:
+        for i, line in enumerate(paragraphs):
+            # A standfirst that the text repeats further on (导语, the page's summary), when a byline or a notice
+            # stands between it and the text: it loses no word.
+            repeated = len(line) >= _REPEATED_MIN_CHARS and line in paragraphs[i + 1:]
+            kind = "summary" if repeated else what(line, True)
+            # The headline's decks under it, before the text (a display headline's 主题, 副题): short, no sentence.
+            starts.append("headline" if kind == _SHORT and starts and starts[-1] == "headline" else kind)
+            if starts[-1] is None:
+                break
+        else:
+            return list(paragraphs), {}
+    ends: list[str | None] = []  # the kinds of the lines after the last line of text
+    if end:
+        # A notice near the end takes the few short lines after it along: the author's note, the platform's notice.
+        after = next((len(paragraphs) - i for i in range(1, min(_AFTER_NOTICE + 1, len(paragraphs)))
+                      if what(paragraphs[-1 - i], False) == "notice"
+                      and sum(len(line) for line in paragraphs[-i:]) <= _NOTICE_MAX_CHARS), len(paragraphs))
+        for line in reversed(paragraphs[:after]):
+            ends.insert(0, what(line, False))
+            if ends[0] is None:
+                break
+        else:
+            return list(paragraphs), {}
+        ends += ["notice"] * (len(paragraphs) - after)
     last = len(paragraphs) - len(ends)  # the last line of text
     # The start loses its lines up to the last one of a kind that goes (a short line between it and the text
     # may be the text's: a subheading, a line broken at a link). The end loses every line after the text once
