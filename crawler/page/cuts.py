@@ -200,7 +200,10 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     signature: ``文/栗思``). A page of nothing else is not emptied. The site's
     source line and disclaimer stay for cleaning, which counts them.
     ``start``/``end`` False: that edge is a page break inside the article (the
-    text goes on across it, maybe in mid-sentence), and nothing is cut there.
+    text goes on across it, maybe in mid-sentence): nothing is cut at such a
+    start, and at such an end only lines that all go whatever their neighbours,
+    a byline only in brackets (what every page of the article carries after its
+    text: the editor's mark, the tags, a photo's credit).
     ``linked``: the texts of the body's links, white space normalized (a line
     that is one of them is only a link; one that ends the last line and calls
     the reader, ``返回搜狐，查看更多``, goes from it). ``title``: the record's
@@ -255,7 +258,7 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return _SHORT  # a page tool, a signature, a caption: goes only with a line of the kinds above beyond it
         return None
 
-    # An edge that is a page break is not read at all: nothing goes there. A page of nothing but lines that go
+    # A start that is a page break is not read at all: nothing goes there. A page of nothing but lines that go
     # is not emptied.
     starts: list[str | None] = []  # the kinds of the lines before the first line of text, and of it (None)
     if start:
@@ -283,6 +286,18 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
         else:
             return list(paragraphs), {}
         ends += ["notice"] * (len(paragraphs) - after)
+    else:
+        # At a page break, what follows the text on every page goes (its editor's mark, its tags, a photo's
+        # credit) when every line of it is of a kind that goes: a short line, a byline not in brackets or one of
+        # text ends it there, as the text may go on across the break in mid-sentence, where any words may end a
+        # page.
+        for line in reversed(paragraphs):
+            kind = what(line, False)
+            if kind in (None, _SHORT) or (kind == "byline" and not _BRACKETED.fullmatch(line)):
+                break
+            ends.insert(0, kind)
+        else:
+            ends = []
     last = len(paragraphs) - len(ends)  # the last line of text
     # The start loses its lines up to the last one of a kind that goes (a short line between it and the text
     # may be the text's: a subheading, a line broken at a link). The end loses every line after the text once
@@ -292,7 +307,7 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     first_cut = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", _SHORT)), default=len(paragraphs))
     # More short lines than a signature's are the text's own (a list closing it): they stay, as before a notice.
     unsigned = first_cut - last - 1 > _SIGNATURE_LINES
-    tail = (first_cut if unsigned else last + 1) if end and first_cut < len(paragraphs) else len(paragraphs)
+    tail = ((first_cut if unsigned else last + 1) if first_cut < len(paragraphs) else len(paragraphs)) if end else last
     cut: dict[str, int] = {}
     kept = []
     for i, line in enumerate(paragraphs):

@@ -128,27 +128,37 @@ def block_of(el):
 
 
 def lines(root, skip=()) -> list[str]:
-    """The text of ``root`` as lines, a new line at each block element and <br>; ``skip`` elements left out."""
+    """The text of ``root`` as lines, a new line at each block element and <br>; ``skip`` elements left out.
+    A line break inside a text's words is the source's wrapping, a space as a browser shows it (except in
+    <pre>); one between elements stays a new line, as such elements are mostly shown as blocks."""
     out: list[str] = []
-    _lines(root, skip, out)
+    _lines(root, skip, out, False)
     return [stripped for line in "".join(out).split("\n") if (stripped := line.strip())]
 
 
-def _lines(el, skip, out: list) -> None:
+def _lines(el, skip, out: list, pre: bool) -> None:
     tag = el.tag
     if not isinstance(tag, str) or tag in SKIP_TAGS or el in skip:
         return
     block = tag in BLOCK_TAGS
     if block:
         out.append("\n")
+    pre = pre or tag == "pre"
     if text := el.text:
-        out.append(text)
+        out.append(text if pre else _unwrapped(text))
     for child in el:
-        _lines(child, skip, out)
+        _lines(child, skip, out, pre)
         if tail := child.tail:
-            out.append(tail)
+            out.append(tail if pre else _unwrapped(tail))
     if block:
         out.append("\n")
+
+
+_WRAP = re.compile(r"(?<=\S)[ \t\r]*\n\s*(?=\S)")
+
+
+def _unwrapped(text: str) -> str:
+    return _WRAP.sub(" ", text) if "\n" in text else text
 
 
 def text_of(el) -> str:

@@ -216,6 +216,33 @@ def test_a_page_break_is_no_edge_of_the_article_nothing_is_cut_beside_it():
     assert "byline" not in page.cut
 
 
+def test_what_every_page_carries_after_its_text_goes_at_a_page_break_too():
+    # A gallery's pages (news.cn's shape): the bar inside the text's block, then the tags and the editor's mark,
+    # on every page. Only lines that go whatever their neighbours go at a break; the text before them stays.
+    bar = ('<center class="pager"><span>1</span><a href="/html/2024/0618/4512_2.html">2</a>'
+           '<a href="/html/2024/0618/4512_2.html">下一页</a></center>')
+    trailer = ('<p>新华社发（刘满仓摄）</p>' + bar + '<div class="tags"><a href="javascript:">遵化</a>'
+               '<a href="javascript:">农机</a></div><span class="editor">[作者: 刘满仓 　责任编辑:\n    杨丹宇 ]</span>')
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}{trailer}</div>', title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+    assert page.cut == {"page bar": 1, "credit": 1, "links": 1, "byline": 1}
+    # A line of text, short or not, ends what goes: the text may go on across the break from it.
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>他說</p>{trailer}</div>', title="新門診大樓啟用")
+    assert text(page) == [*PARAGRAPHS, "他說"]
+
+
+def test_a_line_broken_in_the_pages_source_is_one_line():
+    # Hand-written markup wraps long lines; a browser shows the break inside a text as a space.
+    wrapped = PARAGRAPHS[1][:20] + "\n        " + PARAGRAPHS[1][20:]
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><p>{wrapped}</p>'
+                 f'<p>{PARAGRAPHS[2]}</p></div>', title="新門診大樓啟用")
+    assert [line.replace(" ", "") for line in text(page)] == PARAGRAPHS
+    # In <pre> it is a new line.
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><pre>{wrapped}</pre>'
+                 f'<p>{PARAGRAPHS[2]}</p></div>', title="新門診大樓啟用")
+    assert text(page)[1:3] == [PARAGRAPHS[1][:20], PARAGRAPHS[1][20:]]
+
+
 def test_a_call_to_the_reader_after_the_text_goes_with_the_page_tools_beyond_it():
     page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>簡盈盈</p><p>進入【縣新聞論壇】討論</p><p>舉報</p></div>',
                  title="新門診大樓啟用")
