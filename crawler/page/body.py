@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import NamedTuple
 
 from crawler.page.markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, select, text_of, under
@@ -84,6 +84,8 @@ class Prose:
         # index in texts -> (the block its score goes to, the score), once known; shared with ``like`` too
         self._placed: dict[int, tuple[object, float] | None] = like._placed if like is not None else {}
         self._leaf_memo: dict[object, bool] = like._leaf_memo if like is not None else {}
+        # parent -> how many of its children have each (tag, class): the paragraphs' wrappers that repeat
+        self._shapes: dict[object, Counter] = like._shapes if like is not None else {}
         self.images = [img for img in body.iter("img") if img not in self._excluded]
 
     def _text(self, index: int) -> Text | None:
@@ -139,6 +141,7 @@ class Prose:
         if found.byline or (not found.marks and len(found.text) < _PHRASE):
             score /= 5  # a byline, or a list of short phrases beside the text, must not draw the body to itself
         if block.tag in _PARAGRAPH_TAGS or _single_paragraph(block, self._leaf_memo):
+            block = _wrapped(block, self._shapes)
             return (block.getparent() if block.getparent() is not None else block), score
         return block, score
 
@@ -229,6 +232,25 @@ def is_byline(text: str) -> bool:
         return False  # a byline word with no field of its own (在“陽東發布”、) is a piece of a sentence
     rest = _BYLINE_PARTS.sub(" ", undated)
     return len(_BYLINE_SPACE.sub("", rest)) <= _BYLINE_REST
+
+
+def _wrapped(paragraph, memo: dict):
+    """A paragraph with the wrappers that are its own: blocks holding nothing else, one after another like it
+    (``div.el > div.rt > p``, paragraph after paragraph, as components render them)."""
+    top = paragraph
+    # (An lxml element's len() counts its children one by one: its only child is one with no siblings.)
+    while (parent := top.getparent()) is not None and parent.tag == "div" and top.getprevious() is None and (
+            top.getnext() is None) and not ((parent.text or "").strip() or (top.tail or "").strip()):
+        top = parent
+    return top if top is not paragraph and _repeated(top, memo) else paragraph
+
+
+def _repeated(el, memo: dict) -> bool:
+    """Whether a sibling of ``el`` has its tag and class."""
+    parent = el.getparent()
+    if parent not in memo:
+        memo[parent] = Counter((child.tag, child.get("class")) for child in parent)
+    return memo[parent][el.tag, el.get("class")] > 1
 
 
 def _single_paragraph(block, memo: dict) -> bool:

@@ -298,6 +298,21 @@ def test_the_short_lines_after_a_rights_notice_at_the_end_go_with_it():
     assert text(far) == [lead, "本文為縣融媒體中心授權發布,轉載請注明出處。", *PARAGRAPHS]
 
 
+def test_paragraphs_each_in_wrappers_of_their_own_are_one_text():
+    # As components render an article (handelsblatt's shape): div.el > div.rt > p, paragraph after paragraph,
+    # with an ad between two of them, beside a box of one longer paragraph.
+    paragraphs = [f"第{n}段。" + PROSE[n * 9:n * 9 + 60] + "。" for n in range(5)]
+    wrapped = [f'<div class="el"><div class="rt"><p>{p}</p></div></div>' for p in paragraphs]
+    wrapped.insert(2, '<div class="ad"><script>show_ad()</script></div>')
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="article-body">{"".join(wrapped)}</div>'
+                 f'<div class="side"><p>{PROSE[:90]}</p></div>', title="新門診大樓啟用")
+    assert text(page) == paragraphs
+    # A paragraph in a wrapper that is no repeated one is a block of its own, as before: the one-paragraph box.
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}</div><div class="side"><div class="box">'
+                 f'<p>{PROSE[:40]}。</p></div></div>', title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS
+
+
 def test_a_short_article_above_a_longer_recommended_one_is_found_by_the_page_s_description():
     lead = "縣消防大隊昨日在城南小學舉行消防演練,全校一千二百名師生在四分鐘內全部疏散到操場。"
     short = [lead, "消防員還為學生講解了滅火器的用法,並示範了如何用濕毛巾捂住口鼻逃生。"]
