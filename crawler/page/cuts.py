@@ -155,11 +155,16 @@ _HEADLINE_VERB_CHARS = 4  # what a display headline adds to the title after it: 
 _TITLED_MIN = 8  # characters of the headline a 题： line must repeat
 
 
+_PUNCTUATION = re.compile(r"[\W_]+")
+
+
 def _repeats_headline(line: str, headline: str) -> bool:
     """Whether a line (white space out) is the headline again: the same, or with a verb after it (…座谈会强调),
     or a wire dateline's 题： and the headline, whole or without the column's name before it (新华全媒+丨)."""
     if line.startswith(headline) and len(line) - len(headline) <= _HEADLINE_VERB_CHARS and not SENTENCE_END.search(line):
         return True
+    if not SENTENCE_END.search(line) and (bare := _PUNCTUATION.sub("", headline)) and _PUNCTUATION.sub("", line) == bare:
+        return True  # the same words, its punctuation aside (the title's "Linde: …" shown as a kicker and a line)
     titled = _TITLED.match(line)
     rest = line[titled.end():] if titled else ""
     return len(rest) >= _TITLED_MIN and rest in headline

@@ -362,6 +362,10 @@ def test_the_headline_again_as_the_first_line_and_a_link_home_ending_the_last_go
         <p>{last}<a href="/">返回首頁,查看更多</a></p></article>""", title="新門診大樓啟用")
     assert text(page) == PARAGRAPHS
     assert page.cut == {"headline": 1, "tools": 1}  # the line; the h3 is outside the body
+    # Its punctuation may differ (the title's "縣醫院：" shown as a kicker before the headline's words).
+    page = parse(f"""<h3 class="video">縣醫院：新門診大樓啟用</h3><article><p><span>縣醫院</span> 新門診大樓啟用</p>
+        {BODY}</article>""", title="縣醫院：新門診大樓啟用")
+    assert text(page) == PARAGRAPHS and page.cut == {"headline": 1}
     # A link inside the sentence, or one that is no call to the reader, stays.
     kept = parse(f"""<h1>新門診大樓啟用</h1><article>{BODY[:-len(last) - 4]}<p>{last}<a href="/a">醫院公告</a></p>
         </article>""", title="新門診大樓啟用")

@@ -40,7 +40,7 @@ MISSES: dict[tuple[str, str], str] = {
     ('pages/franceculture.fr/trafilatura-franceculture-idees.html', 'body'):
         '838 characters after the last: …',
     ('pages/handelsblatt.com/goose3-wiwo-handelsblatt.html', 'body'):
-        '119 characters before the first sentence: …',
+        '59 characters before the first sentence: …',
     ('pages/lanacion.com.ar/readability-la-nacion.html', 'body'):
         '1 characters before the first sentence: …; 124 characters after the last: …',
     ('pages/latimes.com/ogs-latimes.html', 'title'):
