@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 import lxml.html
 from lxml import etree
@@ -129,8 +130,9 @@ def block_of(el):
 
 def lines(root, skip=()) -> list[str]:
     """The text of ``root`` as lines, a new line at each block element and <br>; ``skip`` elements left out.
-    A line break inside a text's words is the source's wrapping, a space as a browser shows it (except in
-    <pre>); one between elements stays a new line, as such elements are mostly shown as blocks."""
+    A line break inside a text's words is the source's wrapping, a space as a browser shows it, or nothing
+    between Chinese characters (not in <pre>); one between elements stays a new line, as such elements are
+    mostly shown as blocks."""
     out: list[str] = []
     _lines(root, skip, out, False)
     return [stripped for line in "".join(out).split("\n") if (stripped := line.strip())]
@@ -154,11 +156,17 @@ def _lines(el, skip, out: list, pre: bool) -> None:
         out.append("\n")
 
 
-_WRAP = re.compile(r"(?<=\S)[ \t\r]*\n\s*(?=\S)")
+_WRAP = re.compile(r"(\S)[ \t\r]*\n\s*(?=(\S))")
 
 
 def _unwrapped(text: str) -> str:
-    return _WRAP.sub(" ", text) if "\n" in text else text
+    return _WRAP.sub(_join, text) if "\n" in text else text
+
+
+def _join(wrap: re.Match) -> str:
+    # Between two wide characters (Chinese) the break is nothing, as CSS's segment break rules have it.
+    wide = all(unicodedata.east_asian_width(c) in "FW" for c in wrap.group(1, 2))
+    return wrap.group(1) if wide else wrap.group(1) + " "
 
 
 def text_of(el) -> str:

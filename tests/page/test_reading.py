@@ -232,11 +232,15 @@ def test_what_every_page_carries_after_its_text_goes_at_a_page_break_too():
 
 
 def test_a_line_broken_in_the_pages_source_is_one_line():
-    # Hand-written markup wraps long lines; a browser shows the break inside a text as a space.
+    # Hand-written markup wraps long lines; a browser shows the break inside a text as a space, or as nothing
+    # between Chinese characters.
     wrapped = PARAGRAPHS[1][:20] + "\n        " + PARAGRAPHS[1][20:]
     page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><p>{wrapped}</p>'
                  f'<p>{PARAGRAPHS[2]}</p></div>', title="新門診大樓啟用")
-    assert [line.replace(" ", "") for line in text(page)] == PARAGRAPHS
+    assert text(page) == PARAGRAPHS  # nothing between two Chinese characters, a space between words
+    page = parse(f'<h1>Clinic opens</h1><div class="c"><p>{PARAGRAPHS[0]}</p><p>The new clinic\n  opened.</p></div>',
+                 title="Clinic opens")
+    assert text(page) == [PARAGRAPHS[0], "The new clinic opened."]
     # In <pre> it is a new line.
     page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><pre>{wrapped}</pre>'
                  f'<p>{PARAGRAPHS[2]}</p></div>', title="新門診大樓啟用")
