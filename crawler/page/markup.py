@@ -130,12 +130,25 @@ def block_of(el):
 
 def lines(root, skip=()) -> list[str]:
     """The text of ``root`` as lines, a new line at each block element and <br>; ``skip`` elements left out.
-    A line break inside a text's words is the source's wrapping, a space as a browser shows it, or nothing
-    between Chinese characters (not in <pre>); one between elements stays a new line, as such elements are
-    mostly shown as blocks."""
+    A line break in the page's source is a space, as a browser shows it, or nothing between two Chinese
+    characters (not in <pre>)."""
     out: list[str] = []
     _lines(root, skip, out, False)
-    return [stripped for line in "".join(out).split("\n") if (stripped := line.strip())]
+    text = "".join(out)
+    if _SOURCE_BREAK in text:
+        text = _WRAP.sub(_join, text)
+    return [stripped for line in text.split("\n") if (stripped := line.strip())]
+
+
+_SOURCE_BREAK = "\x0b"  # a line break of the page's source, until it is known what stands around it
+_WRAP = re.compile(r"(\S?)[^\S\n]*\x0b[^\S\n]*(?=(\S?))")
+
+
+def _join(wrap: re.Match) -> str:
+    # Between two wide characters (Chinese) the break is nothing, as CSS's segment break rules have it.
+    before, after = wrap.group(1, 2)
+    wide = before and after and all(unicodedata.east_asian_width(c) in "FW" for c in (before, after))
+    return before if wide else before + " "
 
 
 def _lines(el, skip, out: list, pre: bool) -> None:
@@ -147,26 +160,13 @@ def _lines(el, skip, out: list, pre: bool) -> None:
         out.append("\n")
     pre = pre or tag == "pre"
     if text := el.text:
-        out.append(text if pre else _unwrapped(text))
+        out.append(text if pre else text.replace("\n", _SOURCE_BREAK))
     for child in el:
         _lines(child, skip, out, pre)
         if tail := child.tail:
-            out.append(tail if pre else _unwrapped(tail))
+            out.append(tail if pre else tail.replace("\n", _SOURCE_BREAK))
     if block:
         out.append("\n")
-
-
-_WRAP = re.compile(r"(\S)[ \t\r]*\n\s*(?=(\S))")
-
-
-def _unwrapped(text: str) -> str:
-    return _WRAP.sub(_join, text) if "\n" in text else text
-
-
-def _join(wrap: re.Match) -> str:
-    # Between two wide characters (Chinese) the break is nothing, as CSS's segment break rules have it.
-    wide = all(unicodedata.east_asian_width(c) in "FW" for c in wrap.group(1, 2))
-    return wrap.group(1) if wide else wrap.group(1) + " "
 
 
 def text_of(el) -> str:

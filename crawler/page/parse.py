@@ -206,25 +206,28 @@ def _json_ld(script: str) -> tuple[set[str], set[str]]:
 # block may hold to be one: a block so classed holding more holds the text, or is a container.
 _MARKS = {
     "caption": (frozenset({"caption", "picinfo", "legend", "legende", "credit"}), 300),
-    "signed": (frozenset({"author", "byline", "submitted", "dateline", "writer", "reporter"}), 120),
+    "signed": (frozenset({"author", "byline", "submitted", "dateline", "writer", "reporter", "signature"}), 160),
     "standfirst": (frozenset({"chapo", "standfirst", "dek", "deck", "abstract", "bajada", "summary", "subtitle",
                               "subhead", "subheadline", "excerpt", "sapo", "strapline", "teaser", "intro"}), 600),
 }
 _FIGURE_TAGS = ("figure", "figcaption")
 
 
-def _marked_lines(blocks: list) -> dict[str, frozenset[str]]:
-    """The lines (white space normalized) of the body's short blocks marked as each kind of ``_MARKS``."""
+def _marked_lines(blocks: list, skip: set) -> dict[str, frozenset[str]]:
+    """The lines (white space normalized) of the body's short blocks marked as each kind of ``_MARKS``, as the
+    body reads them, ``skip`` left out."""
     found: dict[str, set[str]] = {kind: set() for kind in _MARKS}
     for block in blocks:
         for el in block.iterdescendants():
             tag = el.tag
-            if not isinstance(tag, str) or not (tag in _FIGURE_TAGS or el.get("class")):
+            if not isinstance(tag, str) or not (tag in _FIGURE_TAGS or el.get("class") or el.get("itemprop")):
                 continue
             words = {"caption"} if tag in _FIGURE_TAGS else set(tokens(el))
+            if el.get("itemprop") == "author":  # schema.org's microdata
+                words.add("author")
             for kind, (marks, most) in _MARKS.items():
-                if not marks.isdisjoint(words) and len(string_of(el)) <= most:
-                    found[kind].update(normalize(line) for line in lines(el))
+                if not marks.isdisjoint(words) and len(normalize(string_of(el))) <= most:
+                    found[kind].update(normalize(line) for line in lines(el, skip))
     return {kind: frozenset(found[kind]) for kind in _MARKS}
 
 
@@ -341,7 +344,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     # A page break inside the article is no edge of it: the text may go on across it in mid-sentence.
     later = bool(bar and (bar.prev_url or (bar.current or 1) > 1))
     linked = frozenset(text for b in blocks for a in b.iter("a") if (text := normalize(a.text_content())))
-    marked = _marked_lines(blocks)
+    marked = _marked_lines(blocks, skip)
     paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
                                      start=not later, end=not (bar and bar.next_url), linked=linked, title=title,
                                      captions=marked["caption"], signed=head.authors | marked["signed"],

@@ -232,8 +232,8 @@ def test_what_every_page_carries_after_its_text_goes_at_a_page_break_too():
 
 
 def test_a_line_broken_in_the_pages_source_is_one_line():
-    # Hand-written markup wraps long lines; a browser shows the break inside a text as a space, or as nothing
-    # between Chinese characters.
+    # Hand-written and pretty-printed markup break lines anywhere; a browser shows such a break as a space, or
+    # as nothing between Chinese characters: only blocks and <br> make new lines.
     wrapped = PARAGRAPHS[1][:20] + "\n        " + PARAGRAPHS[1][20:]
     page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><p>{wrapped}</p>'
                  f'<p>{PARAGRAPHS[2]}</p></div>', title="新門診大樓啟用")
@@ -241,10 +241,16 @@ def test_a_line_broken_in_the_pages_source_is_one_line():
     page = parse(f'<h1>Clinic opens</h1><div class="c"><p>{PARAGRAPHS[0]}</p><p>The new clinic\n  opened.</p></div>',
                  title="Clinic opens")
     assert text(page) == [PARAGRAPHS[0], "The new clinic opened."]
-    # In <pre> it is a new line.
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><pre>{wrapped}</pre>'
-                 f'<p>{PARAGRAPHS[2]}</p></div>', title="新門診大樓啟用")
-    assert text(page)[1:3] == [PARAGRAPHS[1][:20], PARAGRAPHS[1][20:]]
+    # A paragraph opening with a link on a line of its own (a stock's or a keyword's link, qq's shape) loses
+    # no word: the link is no line of its own, that would go as only a link.
+    linked = f'<p>\n  <span><a href="http://stock.test/GOOG">谷歌</a></span>\n  {PARAGRAPHS[0]}</p>'
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{linked}{BODY[len(PARAGRAPHS[0]) + 7:]}</div>',
+                 title="新門診大樓啟用")
+    assert text(page) == ["谷歌" + PARAGRAPHS[0], *PARAGRAPHS[1:]] and page.cut == {}
+    # Inline elements on lines of their own make one line; in <pre> a break is a new line.
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><p><span>縣醫院</span>\n'
+                 f'<span>6月18日</span></p><pre>{wrapped}</pre><p>{PARAGRAPHS[2]}</p></div>', title="新門診大樓啟用")
+    assert text(page)[1:4] == ["縣醫院 6月18日", PARAGRAPHS[1][:20], PARAGRAPHS[1][20:]]
 
 
 def test_a_call_to_the_reader_after_the_text_goes_with_the_page_tools_beyond_it():
@@ -516,6 +522,12 @@ def test_the_lead_photo_s_caption_before_the_text_is_the_photo_s_and_one_further
     middle = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><figure><img src="/a.jpg">
         <figcaption>{caption}</figcaption></figure>{BODY[len(PARAGRAPHS[0]) + 7:]}</div>""", title="新門診大樓啟用")
     assert text(middle) == [PARAGRAPHS[0], caption, *PARAGRAPHS[1:]]
+    # A caption part of which is the page's, left out of the body (span.copyright), is the rest, as the body
+    # reads it (franceculture's shape).
+    credited = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><figure><img src="/a.jpg"><figcaption>
+        <span>新大樓外景，攝於六月十八日上午。</span>\n<span class="copyright">圖／縣融媒體</span></figcaption></figure>{BODY}</div>""",
+                     title="新門診大樓啟用")
+    assert text(credited) == PARAGRAPHS and credited.cut.get("caption") == 1
     # A figure holding the text itself (more than 300 characters) is no caption: nothing of it goes.
     wrapped = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><figure><img src="/a.jpg">{BODY * 3}</figure>
         <p>{PARAGRAPHS[0]}</p></div>""", title="新門診大樓啟用")
@@ -534,6 +546,13 @@ def test_the_author_the_page_names_and_an_author_s_line_at_the_edges_are_bylines
         <p class="author">王五 發表在 縣新聞網</p></div>""", title="新門診大樓啟用")
     assert text(classed) == PARAGRAPHS
     assert classed.cut == {"byline": 2}
+    # A signature's block, however its source spreads it (lemonde's shape), and microdata's author.
+    pad = " " * 60
+    marked = parse(f"""<h1>新門診大樓啟用</h1><div class="c"><p class="bloc_signature">縣新聞網 |{pad}<time>06.18</time>
+        •{pad}更新於 06.19 |{pad}<span>文 王五</span></p>{BODY}<ul><li itemprop="author">王五{pad}<br>
+        <span>縣新聞網記者</span> <a href="/author/wangwu">關注</a></li></ul></div>""", title="新門診大樓啟用")
+    assert text(marked) == PARAGRAPHS
+    assert marked.cut == {"byline": 3}
     # A container so classed (article.author-wangwu) is no author's line: its text stays.
     container = parse(f"""<h1>新門診大樓啟用</h1><div class="c author-wangwu">{BODY}</div>""", title="新門診大樓啟用")
     assert text(container) == PARAGRAPHS and container.cut == {}
