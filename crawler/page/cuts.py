@@ -59,6 +59,7 @@ _CREDIT = re.compile(r"[（(【\[][^（()）【】\[\]]{1,12}[）)】\]]")
 # A reporter's address alone on a line after the text: kokobj@yna.co.kr, (記者信箱：lin@example.com).
 _EMAIL = re.compile(r"[(（]?[^\s@()（）]{0,8}[:：]?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+[)）]?")
 # A signature in brackets, alone on a line: （总台央视记者 奚丹霓 张赛）.
+_BRACKETS_CLOSING = re.compile(r"[（(【\[][^（()）【】\[\]]{1,40}[）)】\]]$")  # 新华社发（刘满仓摄）, [责任编辑: 杨丹宇]
 _BRACKETED = re.compile(r"[（(【\[]([^（()）【】\[\]]{1,40})[）)】\]]")
 _SOURCED = re.compile("來源|来源|稿源|出處|出处|編輯|编辑|發布|發佈|发布|時間|时间|日期|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号")
 # Where the page is: 当前位置：首页 > 新闻 > 正文, or its steps one a line (首页>, 新闻中心>).
@@ -206,9 +207,10 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     source line and disclaimer stay for cleaning, which counts them.
     ``start``/``end`` False: that edge is a page break inside the article (the
     text goes on across it, maybe in mid-sentence): nothing is cut at such a
-    start, and at such an end only lines that all go whatever their neighbours,
-    a byline only in brackets (what every page of the article carries after its
-    text: the editor's mark, the tags, a photo's credit).
+    start, and at such an end only lines that all go and are no piece of a
+    sentence: links, calls to the reader, credits closed by brackets (what
+    every page of the article carries after its text: the editor's mark, the
+    tags, a photo's credit).
     ``linked``: the texts of the body's links, white space normalized (a line
     that is one of them is only a link; one that ends the last line and calls
     the reader, ``返回搜狐，查看更多``, goes from it). ``title``: the record's
@@ -293,12 +295,13 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
         ends += ["notice"] * (len(paragraphs) - after)
     else:
         # At a page break, what follows the text on every page goes (its editor's mark, its tags, a photo's
-        # credit) when every line of it is of a kind that goes: a short line, a byline not in brackets or one of
-        # text ends it there, as the text may go on across the break in mid-sentence, where any words may end a
-        # page.
+        # credit) when every line of it is what no piece of a sentence is: a line of links, a call to the reader,
+        # a credit or byline closed by brackets. Any other line ends it there, as the text may go on across the
+        # break in mid-sentence, and any words may end a page (作者 | /簡盈盈…, 他手持相機拍攝 | 了…).
         for line in reversed(paragraphs):
             kind = what(line, False)
-            if kind in (None, _SHORT) or (kind == "byline" and not _BRACKETED.fullmatch(line)):
+            if kind != "" and not (kind in ("links", "tools") or (
+                    kind in ("credit", "byline") and _BRACKETS_CLOSING.search(line))):
                 break
             ends.insert(0, kind)
         else:

@@ -226,9 +226,13 @@ def test_what_every_page_carries_after_its_text_goes_at_a_page_break_too():
     page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}{trailer}</div>', title="新門診大樓啟用")
     assert text(page) == PARAGRAPHS
     assert page.cut == {"page bar": 1, "credit": 1, "links": 1, "byline": 1}
-    # A line of text, short or not, ends what goes: the text may go on across the break from it.
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>他說</p>{trailer}</div>', title="新門診大樓啟用")
-    assert text(page) == [*PARAGRAPHS, "他說"]
+    # A line of text, short or not, ends what goes: the text may go on across the break from it, even a piece
+    # of a sentence that would be a credit or a photo's credit whole (作者 | /簡盈盈…, as the replica splits).
+    for piece in ("他說", "作者", "他手持相機拍攝"):
+        page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>{piece}</p>{trailer}</div>', title="新門診大樓啟用")
+        assert text(page) == [*PARAGRAPHS, piece]
+        page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<p>{piece}</p>{bar}</div>', title="新門診大樓啟用")
+        assert text(page) == [*PARAGRAPHS, piece]
 
 
 def test_a_line_broken_in_the_pages_source_is_one_line():
