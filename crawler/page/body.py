@@ -304,6 +304,8 @@ def find_byline(root, prose: Prose, blocks: list, headline, info_selectors: tupl
             return matches[0], " ".join(text_of(m) for m in matches)
     candidates = []
     if headline is not None:
+        # In the headline (PHPCMS's h1: the title, a <br>, the byline's span), or beside it.
+        candidates += [el for el in headline.iterdescendants() if is_element(el)]
         candidates += [el for el in headline.itersiblings() if is_element(el)][:3]
         if headline.getparent() is not None:
             candidates += [el for el in headline.getparent().itersiblings() if is_element(el)][:2]

@@ -164,6 +164,14 @@ def test_the_headline_is_the_heading_that_repeats_the_title_whatever_its_level()
     assert page.kind == ARTICLE
     assert page.content.title == "新門診大樓啟用"
     assert text(page) == PARAGRAPHS
+    # The byline nested in it is the page's byline, however long the headline: its date is the article's
+    # (PHPCMS's h1: the headline, a <br>, the byline's span).
+    page = parse(f"""<div id="Article"><h1>縣人民醫院新門診大樓昨日正式啟用<br>
+        <span>2024-06-18 09:30:05&nbsp;&nbsp;來源：縣融媒體中心&nbsp;評論：<a href="#c">0</a> 點擊：</span></h1>
+        <div class="content">{BODY}</div></div>""", title="縣人民醫院新門診大樓昨日正式啟用 - 縣新聞 - 縣新聞網")
+    assert page.content.title == "縣人民醫院新門診大樓昨日正式啟用" and text(page) == PARAGRAPHS
+    assert page.content.published == "2024-06-18T09:30:05"
+    assert [s.name for s in page.signals if s.points == 2] == ["dated byline"]
 
 
 def test_without_a_headline_the_title_leaves_off_the_category_and_the_site():
