@@ -59,8 +59,9 @@ _CREDIT = re.compile(r"[（(【\[][^（()）【】\[\]]{1,12}[）)】\]]")
 # A reporter's address alone on a line after the text: kokobj@yna.co.kr, (記者信箱：lin@example.com).
 _EMAIL = re.compile(r"[(（]?[^\s@()（）]{0,8}[:：]?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+[)）]?")
 # A signature in brackets, alone on a line: （总台央视记者 奚丹霓 张赛）.
-_BRACKETS_CLOSING = re.compile(r"[（(【\[][^（()）【】\[\]]{1,40}[）)】\]]$")  # 新华社发（刘满仓摄）, [责任编辑: 杨丹宇]
 _BRACKETED = re.compile(r"[（(【\[]([^（()）【】\[\]]{1,40})[）)】\]]")
+# A line closed by brackets: 新华社发（刘满仓摄）, [作者: 刘满仓 责任编辑: 杨丹宇].
+_BRACKETS_CLOSING = re.compile(r"[（(【\[][^（()）【】\[\]]{1,40}[）)】\]]$")
 _SOURCED = re.compile("來源|来源|稿源|出處|出处|編輯|编辑|發布|發佈|发布|時間|时间|日期|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号")
 # Where the page is: 当前位置：首页 > 新闻 > 正文, or its steps one a line (首页>, 新闻中心>).
 BREADCRUMB = re.compile(

@@ -153,7 +153,7 @@ def _unbroken(text: str) -> str:
         if not (after := part.lstrip(_SPACES)):
             continue  # breaks one after another are one
         before = out[-1] = out[-1].rstrip(_SPACES)
-        out.append(after if before and after and _wide(before[-1]) and _wide(after[0]) else " " + after)
+        out.append(after if before and _wide(before[-1]) and _wide(after[0]) else " " + after)
     return "".join(out)
 
 

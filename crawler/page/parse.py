@@ -201,7 +201,7 @@ def _json_ld(script: str) -> tuple[set[str], set[str]]:
 
 # Short blocks inside the body that their class (or id) marks, at an edge of the text, as not the text: a photo's
 # caption and credit (wp-caption-text, picinfo, fig-media-legende, and any figure), an author's line (p.author,
-# span.submitted-by, div.byline), a standfirst (p.fig-chapo, h2.c-content-head__subtitle, p.bajada, ul.abstract;
+# span.submitted-by, div.byline, p.bloc_signature, and microdata's itemprop="author"), a standfirst (p.fig-chapo, h2.c-content-head__subtitle, p.bajada, ul.abstract;
 # never "lead", the class many sites give their first paragraph). Each: its words, and the most characters a
 # block may hold to be one: a block so classed holding more holds the text, or is a container.
 _MARKS = {
