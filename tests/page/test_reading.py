@@ -226,7 +226,7 @@ def test_a_page_break_is_no_edge_of_the_article_nothing_is_cut_beside_it():
 
 def test_what_every_page_carries_after_its_text_goes_at_a_page_break_too():
     # A gallery's pages (news.cn's shape): the bar inside the text's block, then the tags and the editor's mark,
-    # on every page. Only lines that go whatever their neighbours go at a break; the text before them stays.
+    # on every page. At a break only lines no piece of a sentence could be go; the text before them stays.
     bar = ('<center class="pager"><span>1</span><a href="/html/2024/0618/4512_2.html">2</a>'
            '<a href="/html/2024/0618/4512_2.html">下一页</a></center>')
     trailer = ('<p>新华社发（刘满仓摄）</p>' + bar + '<div class="tags"><a href="javascript:">遵化</a>'
