@@ -61,7 +61,7 @@ _EMAIL = re.compile(r"[(（]?[^\s@()（）]{0,8}[:：]?\s*[\w.+-]+@[\w-]+(?:\.[\
 # A signature in brackets, alone on a line: （总台央视记者 奚丹霓 张赛）.
 _BRACKETED = re.compile(r"[（(【\[]([^（()）【】\[\]]{1,40})[）)】\]]")
 # A line closed by brackets: 新华社发（刘满仓摄）, [作者: 刘满仓 责任编辑: 杨丹宇].
-_BRACKETS_CLOSING = re.compile(r"[（(【\[][^（()）【】\[\]]{1,40}[）)】\]]$")
+_BRACKETS_CLOSING = re.compile(_BRACKETED.pattern + "$")
 _SOURCED = re.compile("來源|来源|稿源|出處|出处|編輯|编辑|發布|發佈|发布|時間|时间|日期|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号")
 # Where the page is: 当前位置：首页 > 新闻 > 正文, or its steps one a line (首页>, 新闻中心>).
 BREADCRUMB = re.compile(
@@ -316,7 +316,12 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     first_cut = min((last + i for i, kind in enumerate(ends) if kind not in (None, "", _SHORT)), default=len(paragraphs))
     # More short lines than a signature's are the text's own (a list closing it): they stay, as before a notice.
     unsigned = first_cut - last - 1 > _SIGNATURE_LINES
-    tail = ((first_cut if unsigned else last + 1) if first_cut < len(paragraphs) else len(paragraphs)) if end else last
+    if not end:
+        tail = last  # at a page break, the lines after the text all go, or none do (then ``ends`` is empty)
+    elif first_cut < len(paragraphs):
+        tail = first_cut if unsigned else last + 1
+    else:
+        tail = len(paragraphs)
     cut: dict[str, int] = {}
     kept = []
     for i, line in enumerate(paragraphs):
