@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.page.body import DATED, LATIN_BYLINE, SENTENCE_END, is_byline
+from crawler.page.body import DATED, LATIN_BYLINE, LEAD_CHARS, SENTENCE_END, is_byline
 from crawler.page.markup import normalize, own_texts, text_of, under
 from crawler.page.navigation import NAV_HEADING
 from crawler.text.cleaning import HAN, is_boilerplate, strip_disclaimer
@@ -151,6 +151,63 @@ def players(blocks: list) -> set:
     return out
 
 
+_TOOLBAR_MAX_CHARS = 30  # what a bar of page tools may say beside its buttons: a count, a tooltip
+
+
+def _control(el) -> bool:
+    """A button, or a link that only runs a script (``javascript:``, ``#``) showing no text: an icon's."""
+    if el.tag == "button":
+        return True
+    href = (el.get("href") or "#").strip().lower()
+    return (href.startswith("javascript:") or href == "#") and not text_of(el)
+
+
+def toolbars(blocks: list) -> set:
+    """The bars of page tools inside the body: two buttons or icons or more (share, copy the link, a larger
+    font, comments) in the largest box around them that says no more than a count or a tooltip beside them
+    (``0``, ``請同意我們的隱私權規範，才能啟用聽新聞的功能。``)."""
+    stop = {*blocks, *(a for b in blocks for a in b.iterancestors())}
+    out = set()
+    for block in blocks:
+        for el in block.iter("a", "button"):
+            if not _control(el):
+                continue
+            while (parent := el.getparent()) is not None and parent not in stop and len(
+                    text_of(parent)) <= _TOOLBAR_MAX_CHARS:
+                el = parent
+            if sum(1 for c in el.iter("a", "button") if _control(c)) >= 2:
+                out.add(el)
+    return out
+
+
+# What closes the box it stands in: a button's mark or label (✕, [X], 关闭, Close); a mark of a letter only on a
+# <button> (elsewhere an X may be a name: Model X, a share button's X).
+_CLOSE = re.compile(r"\[?\s*(?:[×✕✖]|关闭|關閉|close)\s*\]?", re.IGNORECASE)
+_CLOSE_LETTER = re.compile(r"\[?\s*[xX]\s*\]?")
+_POPUP_MAX_CHARS = 600  # what a box that a button closes may say: an appeal, a notice, a code to scan
+
+
+def _closes(el) -> bool:
+    """Whether ``el`` is a button closing its box: a <button>, a link running a script, or a span."""
+    if el.tag == "a" and not (el.get("href") or "#").strip().lower().startswith(("javascript:", "#")):
+        return False
+    label = (el.get("title") or el.get("aria-label") or text_of(el)).strip()
+    return bool(_CLOSE.fullmatch(label) or (el.tag == "button" and _CLOSE_LETTER.fullmatch(label)))
+
+
+def popups(blocks: list) -> set:
+    """The boxes inside the body that a button of their own closes (``<button>✕</button>``): a donation's
+    appeal, a cookie notice, an app's advertisement laid over the page, never the text."""
+    stop = {*blocks, *(a for b in blocks for a in b.iterancestors())}
+    out = set()
+    for block in blocks:
+        for el in block.iter("button", "a", "span"):
+            if _closes(el) and (box := el.getparent()) is not None and box not in stop and len(
+                    text_of(box)) <= _POPUP_MAX_CHARS:
+                out.add(box)
+    return out
+
+
 # A wire story's first line naming its headline: 新华社北京5月9日电 题：…
 _TITLED = re.compile(r"^.{0,30}?(?:電|电)\s*(?:題|题)[:：]")
 _HEADLINE_VERB_CHARS = 4  # what a display headline adds to the title after it: 强调, 指出, 出席
@@ -187,10 +244,32 @@ def _only_links(line: str, linked: frozenset[str]) -> bool:
         _GLUE_MAX_CHARS, len(line) // 3)
 
 
+_ABOVE_BYLINE_LINES = 3  # lines of a summary above the byline, at most
+
+
+def _above_byline(paragraphs: list[str], i: int, summary: str, what) -> int:
+    """Where the page's summary ends, when the i-th line starts as its own summary (its description) does and
+    a byline follows it within three lines of text (``Von Markus Balser``, ``来源：… 作者：…``), and text
+    follows the byline: a standfirst above the byline, not the text under it. 0 when it is none. A photo's
+    credit is no such byline."""
+    opening = "".join(summary.split())[:LEAD_CHARS]
+    if len(opening) < LEAD_CHARS or not "".join(paragraphs[i].split()).startswith(opening):
+        return 0
+    for j in range(i + 1, min(i + 1 + _ABOVE_BYLINE_LINES, len(paragraphs))):
+        kind = what(paragraphs[j], True)
+        if kind == "byline" and not _PHOTO_CREDIT.fullmatch(paragraphs[j]):
+            return j if any(what(line, True) is None for line in paragraphs[j + 1:]) else 0  # text under it
+        if kind is not None:
+            return 0
+    return 0
+
+
 def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, linked: frozenset[str] = frozenset(),
                title: str = "", captions: frozenset[str] = frozenset(),
                signed: frozenset[str] = frozenset(),
-               standfirsts: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, int]]:
+               standfirsts: frozenset[str] = frozenset(),
+               headings: frozenset[str] = frozenset(), summary: str = "",
+               tools: frozenset[str] = frozenset(), notes: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, int]]:
     """The body's lines without the bylines and notices at its start and end, and how many of each went.
 
     Only whole lines go, and only from the edges: a byline (see ``is_byline``)
@@ -221,7 +300,14 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     page's metadata gives and the lines of its short blocks classed as an
     author's (``p.author``): one at an edge is a byline. ``standfirsts``: the
     lines of the body's short blocks classed as a standfirst (``p.fig-chapo``):
-    one before the text is the page's summary, not the text.
+    one before the text is the page's summary, not the text. ``headings``: the
+    lines of the body's headings: after the text, with no text after them, they
+    head nothing of it (a pull quote, a box's heading). ``summary``: the page's
+    own summary (its description): lines before the text that start as it does,
+    above a byline, are a standfirst. ``tools``: the lines of the body's bars
+    of page tools (see ``toolbars``). ``notes``: the body's short paragraphs
+    wholly in italics: after the text, an author's or an editor's note
+    (``Andrés Malamud es politólogo…``).
     """
     headline = "".join(title.split())
 
@@ -234,8 +320,12 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return "caption"  # the lead photo's caption and credit: the photo's, not the text's
         if start and normalize(line) in standfirsts:
             return "standfirst"  # the summary under the headline, in a block of its own: the page's, not the text
+        if normalize(line) in tools:
+            return "tools"  # a count or a tooltip among the page's buttons
         if normalize(line) in signed:
             return "byline"  # the author's name as the page's metadata gives it, or an author's line so classed
+        if not start and normalize(line) in notes:
+            return "note"  # a paragraph in italics after the text: the author's biography, the editor's note
         if start and headline and _repeats_headline("".join(line.split()), headline):
             return "headline"  # the headline again, as a line of the text (新华社北京5月9日电 题：…)
         if is_byline(line) and (DATED.search(line) or _SOURCED.search(line) or (
@@ -259,6 +349,8 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return "credit"  # a signature, the staff's credits, an author's note: after the text, never its words
         if len(line) <= _BOX_HEADING and NAV_HEADING.search(line) and not _SENTENCE_MARK.search(line):
             return "navigation"  # a side box's heading left at an edge (重点推荐, Related Content), its links gone
+        if not start and normalize(line) in headings:
+            return "heading"  # a heading after the last line of text heads none of it: a pull quote, a box's
         if len(line) <= _CALL_MAX_CHARS and not SENTENCE_END.search(line) and (
                 _CALL.match(line) or (not start and _DOMAIN.search(line))):
             return "tools"  # a call to the reader (关注, 进入…讨论, Tag:, …上手机新浪网 ent.sina.cn): it goes
@@ -270,11 +362,16 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     # is not emptied.
     starts: list[str | None] = []  # the kinds of the lines before the first line of text, and of it (None)
     if start:
+        summarised = 0  # lines up to this one are the page's summary above its byline
         for i, line in enumerate(paragraphs):
             # A standfirst that the text repeats further on (导语, the page's summary), when a byline or a notice
             # stands between it and the text: it loses no word.
             repeated = len(line) >= _REPEATED_MIN_CHARS and line in paragraphs[i + 1:]
             kind = "summary" if repeated else what(line, True)
+            if kind is None and not summarised:
+                summarised = _above_byline(paragraphs, i, summary, what)
+            if kind is None and i < summarised:
+                kind = "standfirst"
             # The headline's decks under it, before the text (a display headline's 主题, 副题): short, no sentence.
             starts.append("headline" if kind == _SHORT and starts and starts[-1] == "headline" else kind)
             if starts[-1] is None:
@@ -294,6 +391,8 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
         else:
             return list(paragraphs), {}
         ends += ["notice"] * (len(paragraphs) - after)
+        # A heading with short lines after it heads them: they may be the text's own (a table of scorers).
+        ends = [_SHORT if kind == "heading" and _SHORT in ends[i:] else kind for i, kind in enumerate(ends)]
     else:
         # At a page break, what follows the text on every page goes (its editor's mark, its tags, a photo's
         # credit) when every line of it is what no piece of a sentence is: a line of links, a call to the reader,

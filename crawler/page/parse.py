@@ -21,7 +21,7 @@ from scrapy.utils.response import get_base_url
 
 from crawler.items import PageContent
 from crawler.page.body import DATE, LEAD_CHARS, SENTENCE_END, Prose, find_body, find_byline
-from crawler.page.cuts import boxes, players, trim_edges
+from crawler.page.cuts import boxes, players, popups, toolbars, trim_edges
 from crawler.page.decoding import not_a_page, redecoded
 from crawler.page.kind import (
     ARTICLE,
@@ -38,6 +38,7 @@ from crawler.page.kind import (
 )
 from crawler.page.links import Item, analyse_links
 from crawler.page.markup import (
+    block_of,
     is_element,
     lines,
     normalize,
@@ -51,8 +52,8 @@ from crawler.page.markup import (
 )
 from crawler.page.navigation import not_main
 from crawler.page.pagebar import PageBar, find_bar
+from crawler.page.title import HEADING_TAGS, headline_text, own_part, plain
 from crawler.page.title import headline as find_headline
-from crawler.page.title import headline_text, own_part, plain
 from crawler.site import absolute_url
 from crawler.text.cleaning import boilerplate_counts
 
@@ -211,15 +212,32 @@ _MARKS = {
                               "subhead", "subheadline", "excerpt", "sapo", "strapline", "teaser", "intro"}), 600),
 }
 _FIGURE_TAGS = ("figure", "figcaption")
+_HEADINGS = frozenset(HEADING_TAGS)
+_ENDED = re.compile(r"[。！？.!?]$")  # a sentence's end, ending a text
+_ITALIC = frozenset({"i", "em"})
+_NOTE_MAX_CHARS = 200
 
 
 def _marked_lines(blocks: list, skip: set) -> dict[str, frozenset[str]]:
-    """The lines (white space normalized) of the body's short blocks marked as each kind of ``_MARKS``, as the
-    body reads them, ``skip`` left out."""
-    found: dict[str, set[str]] = {kind: set() for kind in _MARKS}
+    """The lines (white space normalized) of the body's short blocks marked as each kind of ``_MARKS``, and of
+    its headings (``heading``) and of its paragraphs wholly in italics (``note``), as the body reads them,
+    ``skip`` left out. A short block holding a ``<time>`` is an author's line too."""
+    found: dict[str, set[str]] = {kind: set() for kind in [*_MARKS, "heading", "note"]}
     for block in blocks:
         for el in block.iterdescendants():
             tag = el.tag
+            if tag in _HEADINGS:
+                found["heading"].update(normalize(line) for line in lines(el, skip))
+            elif tag in _ITALIC:  # a paragraph wholly in italics: an author's or an editor's note
+                holder = block_of(el)
+                text = text_of(el)
+                if text and len(text) <= _NOTE_MAX_CHARS and text_of(holder) == text:
+                    found["note"].update(normalize(line) for line in lines(holder, skip))
+            elif tag == "time":  # a date's block, short and no sentence: a dateline (23. März 2017, 15:43 Uhr)
+                holder = block_of(el)
+                text = normalize(string_of(holder))
+                if len(text) <= _MARKS["signed"][1] and not _ENDED.search(text):
+                    found["signed"].update(normalize(line) for line in lines(holder, skip))
             if not isinstance(tag, str) or not (tag in _FIGURE_TAGS or el.get("class") or el.get("itemprop")):
                 continue
             words = {"caption"} if tag in _FIGURE_TAGS else set(tokens(el))
@@ -228,7 +246,18 @@ def _marked_lines(blocks: list, skip: set) -> dict[str, frozenset[str]]:
             for kind, (marks, most) in _MARKS.items():
                 if not marks.isdisjoint(words) and len(normalize(string_of(el))) <= most:
                     found[kind].update(normalize(line) for line in lines(el, skip))
-    return {kind: frozenset(found[kind]) for kind in _MARKS}
+    return {kind: frozenset(found_lines) for kind, found_lines in found.items()}
+
+
+_CARD_MAX_CHARS = 400
+
+
+def _cards(blocks: list) -> list:
+    """The links inside the body that hold a heading: teaser cards of other articles (their headline, their
+    summary, their author), never the text, however long their sentences. (A longer link holds more than a
+    card: a paragraph after a link the page forgot to close.)"""
+    return [a for block in blocks for a in block.iter("a")
+            if any(d.tag in _HEADINGS for d in a.iterdescendants()) and len(text_of(a)) <= _CARD_MAX_CHARS]
 
 
 _KICKER_CHARS = 60  # what stands above a headline, at most, to be its kicker
@@ -245,6 +274,16 @@ def _above(headline, blocks: list) -> list:
         el = el.getparent()
     text = "".join(above.values())
     return list(above) if len(text) <= _KICKER_CHARS and not SENTENCE_END.search(text) else []
+
+
+def _decks(headline) -> list:
+    """The headings right under the headline (``h1`` then ``h2``): its decks, a standfirst, not the text."""
+    decks = []
+    el = headline.getnext() if headline is not None else None
+    while el is not None and el.tag in _HEADINGS and len(text_of(el)) <= _MARKS["standfirst"][1]:
+        decks.append(el)
+        el = el.getnext()
+    return decks
 
 
 def _summary(head: _Head) -> str:
@@ -338,7 +377,8 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     within = under(blocks)
     parts = {"page bar": [bar_root], "headline": [headline, *_above(headline, blocks)], "byline": [byline],
              "navigation": boxes([el for el in links.nav_roots if el in within], blocks),
-             "link list": boxes([el for el in links.item_rows if el in within], blocks), "player": players(blocks)}
+             "link list": boxes([el for el in links.item_rows if el in within], blocks), "player": players(blocks),
+             "teaser": boxes(_cards(blocks), blocks), "popup": popups(blocks)}
     skip = {el for els in parts.values() for el in els if el is not None}
     cut = {name: n for name, els in parts.items() if (n := sum(1 for el in els if el is not None and el in within))}
     # A page break inside the article is no edge of it: the text may go on across it in mid-sentence.
@@ -348,7 +388,11 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
                                      start=not later, end=not (bar and bar.next_url), linked=linked, title=title,
                                      captions=marked["caption"], signed=head.authors | marked["signed"],
-                                     standfirsts=marked["standfirst"])
+                                     standfirsts=marked["standfirst"] | {
+                                         normalize(line) for deck in _decks(headline) for line in lines(deck, skip)},
+                                     headings=marked["heading"], notes=marked["note"],
+                                     summary=head.description, tools=frozenset(
+                                         normalize(line) for box in toolbars(blocks) for line in lines(box, skip)))
     for name, n in trimmed.items():
         cut[name] = cut.get(name, 0) + n
     page.cut = cut
