@@ -707,7 +707,7 @@ def test_a_heading_right_under_the_headline_is_its_deck():
 
 
 def test_a_short_block_holding_a_time_before_the_text_is_a_dateline():
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><div class="meta"><time datetime="2024-06-18T15:43">昨天 15:43</time>'
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><div class="when"><time datetime="2024-06-18T15:43">昨天 15:43</time>'
                  f' 縣融媒體中心</div>{BODY}</div>', title="新門診大樓啟用")
     assert text(page) == PARAGRAPHS and page.cut == {"byline": 1}
 
