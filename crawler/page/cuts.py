@@ -11,6 +11,8 @@ of a sentence. What goes is counted by kind, for the crawl's stats.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from crawler.page.body import DATED, LATIN_BYLINE, LEAD_CHARS, SENTENCE_END, is_byline
 from crawler.page.markup import normalize, own_texts, text_of, under
@@ -244,6 +246,7 @@ def _only_links(line: str, linked: frozenset[str]) -> bool:
         _GLUE_MAX_CHARS, len(line) // 3)
 
 
+_NOTHING_MARKED: Mapping[str, frozenset[str]] = MappingProxyType({})
 _ABOVE_BYLINE_LINES = 3  # lines of a summary above the byline, at most
 
 
@@ -265,11 +268,8 @@ def _above_byline(paragraphs: list[str], i: int, summary: str, what) -> int:
 
 
 def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, linked: frozenset[str] = frozenset(),
-               title: str = "", captions: frozenset[str] = frozenset(),
-               signed: frozenset[str] = frozenset(),
-               standfirsts: frozenset[str] = frozenset(),
-               headings: frozenset[str] = frozenset(), summary: str = "",
-               tools: frozenset[str] = frozenset(), notes: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, int]]:
+               title: str = "", marked: Mapping[str, frozenset[str]] = _NOTHING_MARKED,
+               summary: str = "") -> tuple[list[str], dict[str, int]]:
     """The body's lines without the bylines and notices at its start and end, and how many of each went.
 
     Only whole lines go, and only from the edges: a byline (see ``is_byline``)
@@ -294,46 +294,53 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     ``linked``: the texts of the body's links, white space normalized (a line
     that is one of them is only a link; one that ends the last line and calls
     the reader, ``返回搜狐，查看更多``, goes from it). ``title``: the record's
-    title (a line at the start that repeats it is the headline's). ``captions``:
-    the lines of the body's figures and captions, white space normalized (one
-    before the text is the lead photo's). ``signed``: the author's names the
-    page's metadata gives and the lines of its short blocks classed as an
-    author's (``p.author``): one at an edge is a byline. ``standfirsts``: the
-    lines of the body's short blocks classed as a standfirst (``p.fig-chapo``):
-    one before the text is the page's summary, not the text. ``headings``: the
-    lines of the body's headings: after the text, with no text after them, they
-    head nothing of it (a pull quote, a box's heading). ``summary``: the page's
-    own summary (its description): lines before the text that start as it does,
-    above a byline, are a standfirst. ``tools``: the lines of the body's bars
-    of page tools (see ``toolbars``). ``notes``: the body's short paragraphs
-    wholly in italics: after the text, an author's or an editor's note
-    (``Andrés Malamud es politólogo…``).
+    title (a line at the start that repeats it is the headline's). ``marked``:
+    lines (white space normalized) the markup marks, by kind:
+    - ``caption``: the body's figures and captions (one before the text is
+      the lead photo's);
+    - ``signed``: the author's names the page's metadata gives, the lines of
+      its short blocks classed as an author's (``p.author``) and its
+      datelines: one at an edge is a byline;
+    - ``standfirst``: the body's short blocks classed as a standfirst
+      (``p.fig-chapo``) and the headline's decks: one before the text is the
+      page's summary, not the text;
+    - ``heading``: the body's headings: after the text, with no short line
+      after them, they head nothing of it (a pull quote, a box's heading);
+    - ``note``: the body's short paragraphs wholly in italics: after the
+      text, an author's or an editor's note (``Andrés Malamud es politólogo…``);
+    - ``tools``: the body's bars of page tools (see ``toolbars``).
+    ``summary``: the page's own summary (its description): lines before the
+    text that start as it does, above a byline, are a standfirst too.
     """
     headline = "".join(title.split())
+
+    captions, standfirsts, tools, signed, notes, headings = (
+        marked.get(kind, frozenset()) for kind in ("caption", "standfirst", "tools", "signed", "note", "heading"))
 
     def what(line: str, start: bool) -> str | None:
         if not strip_disclaimer(line).strip():
             return ""  # the site's source line or disclaimer: cleaning's, it stays and the edge goes on past it
         if is_boilerplate(line):
             return "notice"  # a copyright line
-        if start and normalize(line) in captions:
+        plain = normalize(line)
+        if start and plain in captions:
             return "caption"  # the lead photo's caption and credit: the photo's, not the text's
-        if start and normalize(line) in standfirsts:
+        if start and plain in standfirsts:
             return "standfirst"  # the summary under the headline, in a block of its own: the page's, not the text
-        if normalize(line) in tools:
+        if plain in tools:
             return "tools"  # a count or a tooltip among the page's buttons
-        if normalize(line) in signed:
+        if plain in signed:
             return "byline"  # the author's name as the page's metadata gives it, or an author's line so classed
-        if not start and normalize(line) in notes:
+        if not start and plain in notes:
             return "note"  # a paragraph in italics after the text: the author's biography, the editor's note
         if start and headline and _repeats_headline("".join(line.split()), headline):
             return "headline"  # the headline again, as a line of the text (新华社北京5月9日电 题：…)
         if is_byline(line) and (DATED.search(line) or _SOURCED.search(line) or (
                 start and (_REPORTER.search(line) or LATIN_BYLINE.fullmatch(line)))):
             return "byline"  # dated, sourced or a reporter's: a bare 作者/… line heads a story of a compilation
-        if len(line) <= _LINKED_MAX_CHARS and normalize(line) in linked:
+        if len(line) <= _LINKED_MAX_CHARS and plain in linked:
             return "links"  # a line that is only a link: a related article's headline, "more", a tag
-        if not start and _only_links(normalize(line), linked):
+        if not start and _only_links(plain, linked):
             return "links"  # after the text, a line of links and a few words between them: tags, a post's footer
         if _notice_sized(line) and (NOTICE.match(line) or len(set(_RIGHTS.findall(line))) >= 2):
             return "notice"
@@ -349,7 +356,7 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return "credit"  # a signature, the staff's credits, an author's note: after the text, never its words
         if len(line) <= _BOX_HEADING and NAV_HEADING.search(line) and not _SENTENCE_MARK.search(line):
             return "navigation"  # a side box's heading left at an edge (重点推荐, Related Content), its links gone
-        if not start and normalize(line) in headings:
+        if not start and plain in headings:
             return "heading"  # a heading after the last line of text heads none of it: a pull quote, a box's
         if len(line) <= _CALL_MAX_CHARS and not SENTENCE_END.search(line) and (
                 _CALL.match(line) or (not start and _DOMAIN.search(line))):

@@ -223,6 +223,7 @@ def _marked_lines(blocks: list, skip: set) -> dict[str, frozenset[str]]:
     its headings (``heading``) and of its paragraphs wholly in italics (``note``), as the body reads them,
     ``skip`` left out. A short block holding a ``<time>`` is an author's line too."""
     found: dict[str, set[str]] = {kind: set() for kind in [*_MARKS, "heading", "note"]}
+    texts: dict[object, str] = {}  # a block's text, once: many italics may stand in one
     for block in blocks:
         for el in block.iterdescendants():
             tag = el.tag
@@ -230,8 +231,10 @@ def _marked_lines(blocks: list, skip: set) -> dict[str, frozenset[str]]:
                 found["heading"].update(normalize(line) for line in lines(el, skip))
             elif tag in _ITALIC:  # a paragraph wholly in italics: an author's or an editor's note
                 holder = block_of(el)
+                if holder not in texts:
+                    texts[holder] = text_of(holder)
                 text = text_of(el)
-                if text and len(text) <= _NOTE_MAX_CHARS and text_of(holder) == text:
+                if text and len(text) <= _NOTE_MAX_CHARS and texts[holder] == text:
                     found["note"].update(normalize(line) for line in lines(holder, skip))
             elif tag == "time":  # a date's block, short and no sentence: a dateline (23. März 2017, 15:43 Uhr)
                 holder = block_of(el)
@@ -279,10 +282,12 @@ def _above(headline, blocks: list) -> list:
 def _decks(headline) -> list:
     """The headings right under the headline (``h1`` then ``h2``): its decks, a standfirst, not the text."""
     decks = []
-    el = headline.getnext() if headline is not None else None
-    while el is not None and el.tag in _HEADINGS and len(text_of(el)) <= _MARKS["standfirst"][1]:
+    for el in headline.itersiblings() if headline is not None else ():
+        if not is_element(el):
+            continue
+        if el.tag not in _HEADINGS or len(text_of(el)) > _MARKS["standfirst"][1]:
+            break
         decks.append(el)
-        el = el.getnext()
     return decks
 
 
@@ -385,14 +390,12 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     later = bool(bar and (bar.prev_url or (bar.current or 1) > 1))
     linked = frozenset(text for b in blocks for a in b.iter("a") if (text := normalize(a.text_content())))
     marked = _marked_lines(blocks, skip)
+    marked["signed"] |= head.authors
+    marked["standfirst"] |= {normalize(line) for deck in _decks(headline) for line in lines(deck, skip)}
+    marked["tools"] = frozenset(normalize(line) for box in toolbars(blocks) for line in lines(box, skip))
     paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
                                      start=not later, end=not (bar and bar.next_url), linked=linked, title=title,
-                                     captions=marked["caption"], signed=head.authors | marked["signed"],
-                                     standfirsts=marked["standfirst"] | {
-                                         normalize(line) for deck in _decks(headline) for line in lines(deck, skip)},
-                                     headings=marked["heading"], notes=marked["note"],
-                                     summary=head.description, tools=frozenset(
-                                         normalize(line) for box in toolbars(blocks) for line in lines(box, skip)))
+                                     marked=marked, summary=head.description)
     for name, n in trimmed.items():
         cut[name] = cut.get(name, 0) + n
     page.cut = cut
