@@ -190,8 +190,12 @@ _POPUP_MAX_CHARS = 600  # what a box that a button closes may say: an appeal, a 
 
 
 def _closes(el) -> bool:
-    """Whether ``el`` is a button closing its box: a <button>, a link running a script, or a span."""
+    """Whether ``el`` is a button closing its box: a <button>, a link running a script, or a span, standing
+    apart from any text beside it (in ``3<span>×</span>4`` the mark is the text's)."""
     if el.tag == "a" and not (el.get("href") or "#").strip().lower().startswith(("javascript:", "#")):
+        return False
+    before = el.getprevious().tail if el.getprevious() is not None else el.getparent().text
+    if (before or "").strip() or (el.tail or "").strip():
         return False
     label = (el.get("title") or el.get("aria-label") or text_of(el)).strip()
     return bool(_CLOSE.fullmatch(label) or (el.tag == "button" and _CLOSE_LETTER.fullmatch(label)))

@@ -731,8 +731,10 @@ def test_a_paragraph_wholly_in_italics_after_the_text_is_a_note():
 def test_a_box_that_a_button_of_its_own_closes_is_not_the_text():
     appeal = '<div class="support"><button>✕</button><div>一點點支持,讓地方新聞走得更遠。捐款請轉帳至縣新聞基金會。</div></div>'
     named = "<p>新款<span>X</span>型救護車也已交付醫院使用。</p>"  # an X that closes nothing
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}{named}{appeal}</div>', title="新門診大樓啟用")
-    assert text(page) == [*PARAGRAPHS, "新款X型救護車也已交付醫院使用。"] and page.cut == {"popup": 1}
+    sized = "<p>每間診室面積為3<span>×</span>4米。</p>"  # a mark inside the text
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}{named}{sized}{appeal}</div>', title="新門診大樓啟用")
+    assert text(page) == [*PARAGRAPHS, "新款X型救護車也已交付醫院使用。", "每間診室面積為3×4米。"]
+    assert page.cut == {"popup": 1}
 
 
 def test_a_latin_byline_with_a_time_written_with_a_dot_is_a_byline():
