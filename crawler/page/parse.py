@@ -255,12 +255,13 @@ def _marked_lines(blocks: list, skip: set) -> dict[str, frozenset[str]]:
 _CARD_MAX_CHARS = 400
 
 
-def _cards(blocks: list) -> list:
-    """The links inside the body that hold a heading: teaser cards of other articles (their headline, their
-    summary, their author), never the text, however long their sentences. (A longer link holds more than a
-    card: a paragraph after a link the page forgot to close.)"""
+def _cards(blocks: list, headline) -> list:
+    """The links inside the body that hold a heading other than the page's headline: teaser cards of other
+    articles (their headline, their summary, their author), never the text, however long their sentences.
+    (A longer link holds more than a card: a paragraph after a link the page forgot to close.)"""
     return [a for block in blocks for a in block.iter("a")
-            if any(d.tag in _HEADINGS for d in a.iterdescendants()) and len(text_of(a)) <= _CARD_MAX_CHARS]
+            if any(d.tag in _HEADINGS and d is not headline for d in a.iterdescendants())
+            and len(text_of(a)) <= _CARD_MAX_CHARS]
 
 
 _KICKER_CHARS = 60  # what stands above a headline, at most, to be its kicker
@@ -383,7 +384,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     parts = {"page bar": [bar_root], "headline": [headline, *_above(headline, blocks)], "byline": [byline],
              "navigation": boxes([el for el in links.nav_roots if el in within], blocks),
              "link list": boxes([el for el in links.item_rows if el in within], blocks), "player": players(blocks),
-             "teaser": boxes(_cards(blocks), blocks), "popup": popups(blocks)}
+             "teaser": boxes(_cards(blocks, headline), blocks), "popup": popups(blocks)}
     skip = {el for els in parts.values() for el in els if el is not None}
     cut = {name: n for name, els in parts.items() if (n := sum(1 for el in els if el is not None and el in within))}
     # A page break inside the article is no edge of it: the text may go on across it in mid-sentence.

@@ -740,3 +740,9 @@ def test_a_box_that_a_button_of_its_own_closes_is_not_the_text():
 def test_a_latin_byline_with_a_time_written_with_a_dot_is_a_byline():
     assert is_byline("By Prachi Verma , ET Bureau| Last Updated: Jun 03, 2020, 12.41 PM IST")
     assert not is_byline("By noon the hall was full. Doctors saw 5,000 patients.")
+
+
+def test_a_headline_wrapped_in_a_link_to_its_own_page_is_no_teaser():
+    page = parse(f'<div class="c"><a href="/html/2024/0618/4512.html"><h1>新門診大樓啟用</h1></a>{BODY}</div>',
+                 title="新門診大樓啟用")
+    assert text(page) == PARAGRAPHS and page.cut == {"headline": 1}
