@@ -252,19 +252,24 @@ def _only_links(line: str, linked: frozenset[str]) -> bool:
 
 _NOTHING_MARKED: Mapping[str, frozenset[str]] = MappingProxyType({})
 _ABOVE_BYLINE_LINES = 3  # lines of a summary above the byline, at most
+# A byline naming the story's author (not only a source): 作者：…, 記者 …, 文/…, Von …, By ….
+_AUTHORED = re.compile(r"作\s*者|記者|记者|撰文|^\W{0,2}文\s*[/／|｜丨:：]|^(?:By|Par|Por|Von|Door)\s")
+# A picture's credit, never a story's byline: 图片来源：…, 記者 … 攝, Foto: ….
+_PICTURED = re.compile(r"[图圖][片源]?\s*[:：/]|[图圖]片|[摄攝]|\b(?:Photo|Foto|Bild|Image|Picture)s?\b", re.IGNORECASE)
 
 
 def _above_byline(paragraphs: list[str], i: int, summary: str, what) -> int:
     """Where the page's summary ends, when the i-th line starts as its own summary (its description) does and
-    a byline follows it within three lines of text (``Von Markus Balser``, ``来源：… 作者：…``), and text
-    follows the byline: a standfirst above the byline, not the text under it. 0 when it is none. A photo's
-    credit is no such byline."""
+    a byline naming the story's author follows it within three lines of text (``Von Markus Balser``,
+    ``来源：… 作者：…``), and text follows the byline: a standfirst above the byline, not the text under it. 0
+    when it is none. A picture's credit (``图片来源：…``, ``記者 … 攝``) or a source alone is no such byline:
+    a lead over a photo stays."""
     opening = "".join(summary.split())[:LEAD_CHARS]
     if len(opening) < LEAD_CHARS or not "".join(paragraphs[i].split()).startswith(opening):
         return 0
     for j in range(i + 1, min(i + 1 + _ABOVE_BYLINE_LINES, len(paragraphs))):
         kind = what(paragraphs[j], True)
-        if kind == "byline" and not _PHOTO_CREDIT.fullmatch(paragraphs[j]):
+        if kind == "byline" and _AUTHORED.search(paragraphs[j]) and not _PICTURED.search(paragraphs[j]):
             return j if any(what(line, True) is None for line in paragraphs[j + 1:]) else 0  # text under it
         if kind is not None:
             return 0

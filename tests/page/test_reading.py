@@ -698,6 +698,9 @@ def test_the_page_s_summary_above_its_byline_is_a_standfirst_not_the_text():
     page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><p><img src="/a.jpg"></p>'
                  f'<p>縣融媒體記者 簡盈盈 攝</p>{BODY.split("</p>", 1)[1]}</div>', title="新門診大樓啟用", head=head)
     assert text(page) == [PARAGRAPHS[0], "縣融媒體記者 簡盈盈 攝", *PARAGRAPHS[1:]]
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><p><img src="/a.jpg"></p>'
+                 f'<p>圖片來源：縣融媒體中心</p>{BODY.split("</p>", 1)[1]}</div>', title="新門診大樓啟用", head=head)
+    assert text(page) == [PARAGRAPHS[0], "圖片來源：縣融媒體中心", *PARAGRAPHS[1:]]
 
 
 def test_a_heading_right_under_the_headline_is_its_deck():
