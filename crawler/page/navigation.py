@@ -14,7 +14,7 @@ import re
 
 from lxml import etree
 
-from crawler.page.markup import SKIP_TAGS, normalize, text_of, tokens, under
+from crawler.page.markup import SKIP_TAGS, block_of, normalize, text_of, tokens, under
 
 NAV_TAGS = frozenset({"nav", "header", "footer", "aside"})
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4"})
@@ -81,10 +81,20 @@ def nav_roots(body, texts: list[tuple[object, str]], main=(), main_list=None) ->
     return {r for r in roots if not any(a in roots for a in r.iterancestors())}
 
 
-def not_main(body) -> set[object]:
-    """The blocks the main text is never in: comments and the page's footer, by tag or words."""
+# A Chinese site's licence numbers, shown in its footer only: 京ICP证150772号, 京ICP备2021039469号, 京公网安备11010502053733.
+_LICENCE = re.compile(r"ICP\s*[備备證证]\s*[:：]?\s*\d{5,}|[\u3400-\u9fff]ICP|公[網网]安[備备]\s*\d{6,}")
+_LICENCE_BLOCK_MAX_CHARS = 600  # a block holding a licence number, at most, to be the footer's
+
+
+def not_main(body, texts: list[tuple[object, str]]) -> set[object]:
+    """The blocks the main text is never in: comments and the page's footer, by tag or words, and the short
+    block holding a site's licence number (its footer, whatever its class: the rights notice beside it)."""
     found = {el for el in body.iter("footer") if not _section_part(el)}
     found.update(el for el in _NAV_CANDIDATES(body) if NOT_MAIN_TOKENS.intersection(tokens(el)))
+    for owner, text in texts:
+        if ("ICP" in text or "安" in text) and _LICENCE.search(text) and len(
+                text_of(block := block_of(owner))) <= _LICENCE_BLOCK_MAX_CHARS:
+            found.add(block)
     return found
 
 

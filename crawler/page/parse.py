@@ -308,7 +308,8 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     texts = own_texts(body)
     bar_root, bar = find_bar(texts, response.url, join)
     # The main text first: nothing that holds it, nor anything in it, is navigation by a word.
-    first = Prose(body, texts, {*not_main(body), *([bar_root] if bar_root is not None else [])},
+    never = not_main(body, texts)
+    first = Prose(body, texts, {*never, *([bar_root] if bar_root is not None else [])},
                   summary=_summary(head))
     main = first.best()
     selected = None
@@ -317,7 +318,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     links = analyse_links(body, texts, response.url, join, bar_root, selected, main,
                           frozenset(bar.urls()) if bar else frozenset())
     headline = find_headline(head.title, body, main[0] if main else None, under(links.nav_roots))
-    excluded = {*links.nav_roots, *links.item_rows, *([bar_root] if bar_root is not None else []),
+    excluded = {*never, *links.nav_roots, *links.item_rows, *([bar_root] if bar_root is not None else []),
                 *([headline] if headline is not None else [])}
     prose = Prose(body, texts, excluded, like=first)
     blocks, selector = find_body(root, prose, extraction.content_selectors)

@@ -749,3 +749,14 @@ def test_a_headline_wrapped_in_a_link_to_its_own_page_is_no_teaser():
     page = parse(f'<div class="c"><a href="/html/2024/0618/4512.html"><h1>新門診大樓啟用</h1></a>{BODY}</div>',
                  title="新門診大樓啟用")
     assert text(page) == PARAGRAPHS and page.cut == {"headline": 1}
+
+
+def test_a_footer_holding_the_site_s_licence_numbers_is_never_the_text_whatever_its_class():
+    # A one-paragraph article, and the site's footer in a block of no telling class: a longer rights notice,
+    # then its licence numbers.
+    notice = ("有意與本報合作者,有關合作事宜請與縣新聞網聯繫。未經縣新聞網書面授權,請勿轉載、摘編或建立鏡像,否則即為侵權,"
+              "本網將依法追究其法律責任。本網所刊登的各種新聞、信息和各種專題專欄資料,未經協議授權,禁止下載使用。")
+    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p></div>'
+                 f'<div class="b"><div class="q">{notice}<br><span>[贛ICP證150772號]</span> '
+                 f'<span>贛公網安備36010502053733號</span></div></div>', title="新門診大樓啟用")
+    assert page.kind == ARTICLE and text(page) == [PARAGRAPHS[0]]
