@@ -31,7 +31,8 @@ DATED = re.compile(DATE.pattern + r"|\d{1,2}\s*月\s*\d{1,2}\s*日"
 # A byline in a script of words: By …, Par …, Por …, Von … (a name, no sentence).
 LATIN_BYLINE = re.compile(r"(?:By|Par|Por|Von|Door)\s+\S(?:[^.!?]|(?<=\d)\.(?=\d)){0,80}")  # (a time: 12.41)
 _BYLINE_WORDS = re.compile("作者|來源|来源|記者|记者|評論員|评论员|編輯|编辑|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员")
-_LABELS = ("責任編輯|责任编辑|作者|來源|来源|記者|记者|編輯|编辑|發布時間|发布时间|發布|發佈|发布|時間|时间|日期|稿源|通訊員|通讯员"
+_LABELS = ("責任編輯|责任编辑|作者|來源|来源|記者|记者|編輯|编辑|發布時間|发布时间|發布者|发布者|發布人|发布人|發布|發佈|发布|時間|时间"
+           "|日期|稿源|通訊員|通讯员|查看|評論|评论"
            "|攝影|摄影|校對|校对|審核|审核|出處|出处|點擊|点击|瀏覽|浏览|閱讀|阅读|字號|字号|字體|字体|供稿|撰稿|主編|主编|簽發|签发"
            "|評論員|评论员|本報訊|本报讯|本報|本报|本台|本網|本网|文|圖|图")
 # A byline's field: a label with its value after a colon, or a label with a name (or names: 邹多为、唐诗凝) after it.

@@ -760,3 +760,13 @@ def test_a_footer_holding_the_site_s_licence_numbers_is_never_the_text_whatever_
                  f'<div class="b"><div class="q">{notice}<br><span>[贛ICP證150772號]</span> '
                  f'<span>贛公網安備36010502053733號</span></div></div>', title="新門診大樓啟用")
     assert page.kind == ARTICLE and text(page) == [PARAGRAPHS[0]]
+
+
+def test_a_forum_portal_s_byline_with_poster_views_and_comments_dates_the_article():
+    # Discuz!'s portal: 发布者 (the poster), 查看 (views), 评论 (comments) beside the date.
+    page = parse('<div class="h hm"><h1 class="ph">新門診大樓啟用</h1><p class="xg1">2024-6-18 10:23<span>|</span>'
+                 '發布者: <a href="home.php?mod=space&amp;uid=1">admin</a><span>|</span>查看: 1203<span>|</span>評論: 0</p>'
+                 f'</div><div class="d"><table><tr><td id="article_content">{BODY}</td></tr></table></div>',
+                 title="新門診大樓啟用 - 新聞 - 縣生活網 - Powered by Discuz!")
+    assert page.kind == ARTICLE and text(page) == PARAGRAPHS
+    assert page.content.published == "2024-06-18T10:23"
