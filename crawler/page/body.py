@@ -308,8 +308,8 @@ def find_byline(root, prose: Prose, blocks: list, headline, info_selectors: tupl
         # In the headline (PHPCMS's h1: the title, a <br>, the byline's span), or beside it.
         candidates += [el for el in headline.iterdescendants() if is_element(el)]
         candidates += [el for el in headline.itersiblings() if is_element(el)][:3]
-        if headline.getparent() is not None:
-            candidates += [el for el in headline.getparent().itersiblings() if is_element(el)][:2]
+        for holder in [*headline.iterancestors()][:3]:  # a table layout puts the byline a row below
+            candidates += [el for el in holder.itersiblings() if is_element(el)][:2]
     if blocks:
         first = blocks[0]
         for holder in [first, *first.iterancestors()][:3]:  # a table layout puts the byline a row above

@@ -770,3 +770,13 @@ def test_a_forum_portal_s_byline_with_poster_views_and_comments_dates_the_articl
                  title="新門診大樓啟用 - 新聞 - 縣生活網 - Powered by Discuz!")
     assert page.kind == ARTICLE and text(page) == PARAGRAPHS
     assert page.content.published == "2024-06-18T10:23"
+
+
+def test_a_byline_a_table_row_below_the_headline_dates_the_article():
+    # EmpireCMS's default template: the headline and the byline in rows of one table, the text in another.
+    page = parse('<table class="title_info"><tr><td><h1>縣人民醫院新門診大樓昨日啟用</h1></td></tr>'
+                 '<tr><td class="info_text">時間：2024-06-18 10:23:11&nbsp;&nbsp;來源：縣融媒體中心&nbsp;&nbsp;作者：簡盈盈'
+                 '&nbsp;&nbsp;點擊：<script src="/e/public/ViewClick/?id=12"></script>次</td></tr></table>'
+                 f'<table class="digg"><tr><td id="text">{BODY}</td></tr></table>', title="縣人民醫院新門診大樓昨日啟用_國內新聞_縣新聞網")
+    assert page.kind == ARTICLE and text(page) == PARAGRAPHS
+    assert (page.content.published, page.content.author) == ("2024-06-18T10:23:11", "簡盈盈")
