@@ -64,7 +64,7 @@ def nav_roots(body, texts: list[tuple[object, str]], main=(), main_list=None) ->
         kept |= {main_list, *main_list.iterancestors()} | under([main_list])
     roots: set[object] = {el for el in body.iter(*NAV_TAGS) if el not in holders and not _section_part(el)}
     for el in _NAV_CANDIDATES(body):
-        if el in holders:
+        if el in holders or (el.tag == "header" and _section_part(el)):  # an article's header: its headline
             continue
         words = tokens(el)
         if NOT_MAIN_TOKENS.intersection(words):

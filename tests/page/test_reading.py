@@ -780,3 +780,14 @@ def test_a_byline_a_table_row_below_the_headline_dates_the_article():
                  f'<table class="digg"><tr><td id="text">{BODY}</td></tr></table>', title="縣人民醫院新門診大樓昨日啟用_國內新聞_縣新聞網")
     assert page.kind == ARTICLE and text(page) == PARAGRAPHS
     assert (page.content.published, page.content.author) == ("2024-06-18T10:23:11", "簡盈盈")
+
+
+def test_an_article_s_own_header_is_no_navigation_whatever_its_class():
+    # A blog theme's article: its headline in <header class="entry-header">, a short text, a side box of links
+    # that outweighs it.
+    page = parse('<div id="primary"><main><article class="post-12 post hentry"><header class="entry-header">'
+                 '<h1 class="entry-title">新門診大樓啟用</h1></header>'
+                 f'<div class="entry-content">{BODY}</div></article></main></div>'
+                 f'<div id="secondary">{side_box("最新文章", LINKS[:12])}</div>', title="新門診大樓啟用 – 縣生活")
+    assert page.kind == ARTICLE and text(page) == PARAGRAPHS
+    assert any(s.name == "headline repeats the title" for s in page.signals)
