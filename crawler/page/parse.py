@@ -59,7 +59,7 @@ from crawler.text.cleaning import boilerplate_counts
 
 __all__ = ["ARTICLE", "LISTING", "OTHER", "Extraction", "ParsedPage", "not_a_page", "parse_page", "redecoded"]
 
-_AUTHOR = re.compile(r"作\s*者\s*[:：/]\s*([^\s|:：]+)")
+_AUTHOR = re.compile(r"作\s*者\s*[:：/]\s*(?!\d)([^\s|:：]+)")  # a name, never the date after an empty field
 _ITEMTYPES = etree.XPath("//@itemtype")
 
 

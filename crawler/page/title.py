@@ -78,7 +78,25 @@ def headline(title: str, body, near=None, nav=frozenset()):
             key = (score, -distance)
             if best_key is None or key > best_key:
                 best, best_key = el, key
-    return best
+    return best if best is not None else _titled_block(parts[0], body, near, nav)
+
+
+_TITLED_TAGS = ("div", "p", "td", "span", "strong", "b", "font")
+_TITLED_MIN = 6  # characters of the title a block must be, whole, to be the headline with no heading's tag
+
+
+def _titled_block(own: str, body, near, nav):
+    """Without a heading that repeats the title: the block whose whole text is the <title>'s own part, no link
+    and not in the navigation (a government CMS's ``div.title``), the nearest to the body."""
+    if len(own) < _TITLED_MIN:
+        return None
+    found = [el for el in body.iter(*_TITLED_TAGS) if el not in nav and comparable(text_of(el)) == own
+             and next(el.iter("a"), None) is None and not any(a.tag == "a" for a in el.iterancestors())]
+    # The outermost of nested ones (a <div> around its <strong>), the nearest to the body.
+    found = [el for el in found if not any(a in found for a in el.iterancestors())]
+    if near is None:
+        return found[0] if found else None
+    return min(found, key=lambda el: abs((el.sourceline or 0) - (near.sourceline or 0)), default=None)
 
 
 def _match(have: str, want: str) -> float:

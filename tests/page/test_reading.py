@@ -791,3 +791,24 @@ def test_an_article_s_own_header_is_no_navigation_whatever_its_class():
                  f'<div id="secondary">{side_box("最新文章", LINKS[:12])}</div>', title="新門診大樓啟用 – 縣生活")
     assert page.kind == ARTICLE and text(page) == PARAGRAPHS
     assert any(s.name == "headline repeats the title" for s in page.signals)
+
+
+def test_a_block_that_is_the_whole_title_is_the_headline_where_no_heading_is():
+    # A government site's CMS: the headline in div.title, the byline under it, a side box of links beside.
+    page = parse('<div class="article"><div class="title">縣人民醫院新門診大樓昨日啟用</div>'
+                 '<div class="info"><span>發布時間：2024-06-18 10:23</span><span>信息來源：縣衛健委</span></div>'
+                 f'<div class="content" id="zoom">{BODY}</div></div><div class="side">{side_box("最新文章", LINKS[:12])}</div>',
+                 title="縣人民醫院新門診大樓昨日啟用_部門動態_某縣人民政府")
+    assert page.kind == ARTICLE and text(page) == PARAGRAPHS
+    assert page.content.title == "縣人民醫院新門診大樓昨日啟用"
+    assert any(s.name == "headline repeats the title" for s in page.signals)
+    # A link whose text is the title (a list's item, the breadcrumb's last step) is no headline.
+    page = parse(f'<p><a href="/x/4512.html">縣人民醫院新門診大樓昨日啟用</a></p><div class="content">{BODY}</div>',
+                 title="縣人民醫院新門診大樓昨日啟用_部門動態_某縣人民政府")
+    assert not any(s.name == "headline repeats the title" for s in page.signals)
+
+
+def test_an_empty_author_field_gives_no_author_not_the_date_after_it():
+    page = parse('<h1>縣人民醫院新門診大樓昨日啟用</h1><ul class="by"><li>來源：新華社</li><li>作者：</li><li>2023-12-01 14:43</li></ul>'
+                 f'<div class="content">{BODY}</div>', title="縣人民醫院新門診大樓昨日啟用")
+    assert (page.content.author, page.content.published) == (None, "2023-12-01T14:43")
