@@ -92,7 +92,7 @@ def not_main(body, texts: list[tuple[object, str]]) -> set[object]:
     found = {el for el in body.iter("footer") if not _section_part(el)}
     found.update(el for el in _NAV_CANDIDATES(body) if NOT_MAIN_TOKENS.intersection(tokens(el)))
     for owner, text in texts:
-        if ("ICP" in text or "安" in text) and _LICENCE.search(text) and len(
+        if ("ICP" in text or "安备" in text or "安備" in text) and _LICENCE.search(text) and len(
                 text_of(block := block_of(owner))) <= _LICENCE_BLOCK_MAX_CHARS:
             found.add(block)
     return found
