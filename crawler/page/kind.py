@@ -140,7 +140,7 @@ def signals(e: Evidence) -> list[Signal]:
     if e.byline_date:
         out.append(Signal("dated byline", 1 + e.headline, "under the headline" if e.headline else ""))
     if e.bar:
-        if e.listing_bar:
+        if e.listing_bar and e.item_chars > e.prose_chars:  # beside a few tool links (收藏, 挑错), it pages the text
             out.append(Signal("page bar pages a list", -1))
         else:
             out.append(Signal("page bar beside the text", 1))

@@ -812,3 +812,19 @@ def test_an_empty_author_field_gives_no_author_not_the_date_after_it():
     page = parse('<h1>縣人民醫院新門診大樓昨日啟用</h1><ul class="by"><li>來源：新華社</li><li>作者：</li><li>2023-12-01 14:43</li></ul>'
                  f'<div class="content">{BODY}</div>', title="縣人民醫院新門診大樓昨日啟用")
     assert (page.content.author, page.content.published) == (None, "2023-12-01T14:43")
+
+
+def test_a_page_bar_beside_a_few_tool_links_pages_the_text_not_a_list():
+    # Page 2 of 3 of a DedeCMS article: a short piece of the text, the page bar, then the article's tools
+    # (收藏, 挑錯, 推薦: links in a list) in the same box.
+    page = parse('<div class="viewbox"><div class="title"><h2>新門診大樓啟用</h2></div>'
+                 '<div class="content"><table><tr><td><p>縣衛健委負責人表示,</p></td></tr></table></div>'
+                 '<div class="dede_pages"><ul class="pagelist"><li><a>共3頁:</a></li><li><a href="4512.html">上一頁</a></li>'
+                 '<li><a href="4512.html">1</a></li><li class="thisclass"><a href="#">2</a></li><li><a href="4512_3.html">3</a></li>'
+                 '<li><a href="4512_3.html">下一頁</a></li></ul></div>'
+                 '<div class="handle"><div class="actbox"><ul><li><a href="/plus/stow.php?aid=4512">收藏</a></li>'
+                 '<li><a href="/plus/erraddsave.php?aid=4512">挑錯</a></li><li><a href="/plus/recommend.php?aid=4512">推薦</a></li>'
+                 '<li><a href="#" onclick="window.print();">打印</a></li></ul></div></div></div>',
+                 url="http://news.test/html/2024/0618/4512_2.html", title="新門診大樓啟用(2)_本地新聞_縣新聞網")
+    assert page.kind == ARTICLE and text(page) == ["縣衛健委負責人表示,"]
+    assert (page.bar.current, page.bar.next_url) == (2, "http://news.test/html/2024/0618/4512_3.html")
