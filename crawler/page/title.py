@@ -10,6 +10,7 @@ of the <title> (the site's name, a category) is not the headline.
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from crawler.page.body import is_byline
 from crawler.page.markup import normalize, own_texts, text_of, under
@@ -78,7 +79,28 @@ def headline(title: str, body, near=None, nav=frozenset()):
             key = (score, -distance)
             if best_key is None or key > best_key:
                 best, best_key = el, key
-    return best if best is not None else _titled_block(parts[0], body, near, nav)
+    if best is None:
+        best = _titled_block(parts[0], body, near, nav)
+    return best if best is not None else _lone_h1(parts[0], body, near, nav)
+
+
+_SHARED_MIN = 4  # characters in a row a rewritten headline shares with the <title> (``Dow sinks 1,``)
+
+
+def _lone_h1(own: str, body, near, nav):
+    """Where nothing repeats the title (a headline rewritten after the <title> was set): the page's only
+    <h1> outside the navigation, with words of its own (not a linked logo), above the body, at least half
+    as long as the <title>'s own part, not a piece of it, and sharing four characters in a row with it (a
+    site's name in an <h1> is none of these)."""
+    found = [el for el in body.iter("h1") if el not in nav and len(comparable(text_of(el))) >= _TITLED_MIN
+             and next(el.iter("a"), None) is None and not any(a.tag == "a" for a in el.iterancestors())]
+    if len(found) != 1 or near is None or (found[0].sourceline or 0) > (near.sourceline or 0):
+        return None
+    have = comparable(text_of(found[0]))
+    if have in own or 2 * len(have) < len(own):
+        return None  # a piece of the title (a site's name: 县人民医院 in 县人民医院新门诊大楼启用) is not its headline
+    shared = SequenceMatcher(None, have, own, autojunk=False).find_longest_match(0, len(have), 0, len(own)).size
+    return found[0] if shared >= _SHARED_MIN else None
 
 
 _TITLED_TAGS = ("div", "p", "td", "span", "strong", "b", "font")

@@ -828,3 +828,14 @@ def test_a_page_bar_beside_a_few_tool_links_pages_the_text_not_a_list():
                  url="http://news.test/html/2024/0618/4512_2.html", title="新門診大樓啟用(2)_本地新聞_縣新聞網")
     assert page.kind == ARTICLE and text(page) == ["縣衛健委負責人表示,"]
     assert (page.bar.current, page.bar.next_url) == (2, "http://news.test/html/2024/0618/4512_3.html")
+
+
+def test_a_lone_h1_rewritten_after_the_title_was_set_is_the_headline_but_a_piece_of_the_title_is_not():
+    # The <title> kept the first version of the headline; the page's only <h1> has the new one.
+    page = parse(f'<div class="c"><h1>縣人民醫院新門診大樓今日正式啟用</h1>{BODY}</div>',
+                 title="縣人民醫院新門診大樓下週啟用_本地新聞_縣新聞網")
+    assert page.content.title == "縣人民醫院新門診大樓今日正式啟用"
+    # A topic's name in the page's only <h1>: a piece of the <title>, not its headline.
+    page = parse(f'<div class="top"><h1>新門診大樓專題</h1></div><div class="c">{BODY}</div>',
+                 title="縣人民醫院新門診大樓專題報道之一_本地新聞_縣新聞網")
+    assert page.content.title == "縣人民醫院新門診大樓專題報道之一"

@@ -27,16 +27,12 @@ MISSES: dict[tuple[str, str], str] = {
         'read as article',
     ('pages/kepuchina.cn/magichtml-kepuchina-piyao.html', 'title'):
         'title …',
-    ('pages/aktualne.cz/readability-aktualne.html', 'title'):
-        'title …',
     ('pages/arabic.cnn.com/goose3-cnn-arabic.html', 'body'):
         '301 characters after the last: …',
     ('pages/elpais.com/goose3-elpais.html', 'body'):
         '1454 characters after the last: …',
     ('pages/franceculture.fr/trafilatura-franceculture-idees.html', 'body'):
         '838 characters after the last: …',
-    ('pages/latimes.com/ogs-latimes.html', 'title'):
-        'title …',
     ('pages/nikkei.com/np4k-nikkei.html', 'title'):
         'title …',
     ('pages/scmp.com/trafilatura-scmp-playbook.html', 'body'):
