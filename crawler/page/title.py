@@ -4,7 +4,10 @@ The headline is the heading (of any level) that best repeats the page's own
 part of the <title>, or the <title>'s whole opening (``新华视界｜河北遵化：…``),
 the nearest to the body among equals, and its text is its own, without a byline
 nested in it. A heading that repeats only another part
-of the <title> (the site's name, a category) is not the headline.
+of the <title> (the site's name, a category) is not the headline. Where no
+heading repeats the title, the headline is the block whose whole text is the
+title's own part (a government CMS's ``div.title``), else the page's only
+``<h1>`` when it is a rewritten version of the title.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 from difflib import SequenceMatcher
 
 from crawler.page.body import is_byline
-from crawler.page.markup import normalize, own_texts, text_of, under
+from crawler.page.markup import normalize, own_texts, string_of, text_of, under
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _READING = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\)")
@@ -105,6 +108,7 @@ def _lone_h1(own: str, body, near, nav):
 
 _TITLED_TAGS = ("div", "p", "td", "span", "strong", "b", "font")
 _TITLED_MIN = 6  # characters of the title a block must be, whole, to be the headline with no heading's tag
+_TITLED_SPAN = 4  # a block's text with its white space (and scripts) may be this many times the title's length
 
 
 def _titled_block(own: str, body, near, nav):
@@ -112,7 +116,9 @@ def _titled_block(own: str, body, near, nav):
     and not in the navigation (a government CMS's ``div.title``), the nearest to the body."""
     if len(own) < _TITLED_MIN:
         return None
-    found = [el for el in body.iter(*_TITLED_TAGS) if el not in nav and comparable(text_of(el)) == own
+    # (The length of all its text, scripts' too, first: lxml gives it fast, and most blocks are far longer.)
+    found = [el for el in body.iter(*_TITLED_TAGS) if el not in nav and len(string_of(el)) <= _TITLED_SPAN * len(own)
+             and comparable(text_of(el)) == own
              and next(el.iter("a"), None) is None and not any(a.tag == "a" for a in el.iterancestors())]
     # The outermost of nested ones (a <div> around its <strong>), the nearest to the body.
     found = [el for el in found if not any(a in found for a in el.iterancestors())]
