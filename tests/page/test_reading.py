@@ -33,6 +33,11 @@ def text(page) -> list[str]:
     return clean_text("\n".join(page.content.paragraphs)).split("\n")
 
 
+def article(inside: str, **kwargs):
+    """The page of an article headlined 新門診大樓啟用, its text's block holding ``inside``."""
+    return parse(f'<h1>新門診大樓啟用</h1><div class="c">{inside}</div>', title="新門診大樓啟用", **kwargs)
+
+
 def side_box(heading: str, links: list[str], start: int = 100, style: str = "") -> str:
     rows = "".join(f'<li><a href="/html/2024/0617/{start + n}.html">{t}</a><span>06-17</span></li>'
                    for n, t in enumerate(links))
@@ -671,35 +676,33 @@ def test_a_standfirst_in_a_block_of_its_own_before_the_text_goes():
 
 def test_headings_after_the_last_line_of_text_head_none_of_it():
     # Pull quotes set as headings after the text: one repeats a sentence of it, one says it anew.
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<h4>病人不用再擠在診室門口。</h4><h4>老人掛號有人陪。</h4></div>',
-                 title="新門診大樓啟用")
+    page = article(f'{BODY}<h4>病人不用再擠在診室門口。</h4><h4>老人掛號有人陪。</h4>')
     assert text(page) == PARAGRAPHS and page.cut == {"heading": 2}
     # A heading with short lines under it heads them: they may be the text's own.
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}<h4>各科室位置</h4><p>內科 三樓</p><p>兒科 四樓</p></div>',
-                 title="新門診大樓啟用")
+    page = article(f'{BODY}<h4>各科室位置</h4><p>內科 三樓</p><p>兒科 四樓</p>')
     assert text(page) == [*PARAGRAPHS, "各科室位置", "內科 三樓", "兒科 四樓"] and page.cut == {}
 
 
 def test_a_teaser_card_of_another_article_inside_the_body_is_cut():
     card = ('<figure><a href="/html/2024/0617/77.html"><img src="/a.jpg"><figcaption><h3>縣醫院開通夜間門診</h3>'
             '<p>夜間門診從下月起開放,內科和兒科每晚接診到十點,方便上班族看病。</p></figcaption></a></figure>')
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}{card}</div>', title="新門診大樓啟用")
+    page = article(f'{BODY}{card}')
     assert text(page) == PARAGRAPHS and page.cut == {"teaser": 1}
 
 
 def test_the_page_s_summary_above_its_byline_is_a_standfirst_not_the_text():
     summary = "縣人民醫院新門診大樓昨日啟用,日接診能力提高到五千人次。"
     head = f'<meta name="description" content="{summary}">'
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><ul><li>{summary}</li><li>一樓開設老年人綜合服務窗口。</li></ul>'
-                 f'<p>來源：縣融媒體中心 作者：簡盈盈</p>{BODY}</div>', title="新門診大樓啟用", head=head)
+    page = article(f'<ul><li>{summary}</li><li>一樓開設老年人綜合服務窗口。</li></ul>'
+                   f'<p>來源：縣融媒體中心 作者：簡盈盈</p>{BODY}', head=head)
     assert text(page) == PARAGRAPHS and page.cut == {"standfirst": 2, "byline": 1}
     # A lead that is the page's summary, with a photo's credit under it, is the text's: a credit is no byline.
     head = f'<meta name="description" content="{PARAGRAPHS[0]}">'
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><p><img src="/a.jpg"></p>'
-                 f'<p>縣融媒體記者 簡盈盈 攝</p>{BODY.split("</p>", 1)[1]}</div>', title="新門診大樓啟用", head=head)
+    page = article(f'<p>{PARAGRAPHS[0]}</p><p><img src="/a.jpg"></p>'
+                   f'<p>縣融媒體記者 簡盈盈 攝</p>{BODY.split("</p>", 1)[1]}', head=head)
     assert text(page) == [PARAGRAPHS[0], "縣融媒體記者 簡盈盈 攝", *PARAGRAPHS[1:]]
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p><p><img src="/a.jpg"></p>'
-                 f'<p>圖片來源：縣融媒體中心</p>{BODY.split("</p>", 1)[1]}</div>', title="新門診大樓啟用", head=head)
+    page = article(f'<p>{PARAGRAPHS[0]}</p><p><img src="/a.jpg"></p>'
+                   f'<p>圖片來源：縣融媒體中心</p>{BODY.split("</p>", 1)[1]}', head=head)
     assert text(page) == [PARAGRAPHS[0], "圖片來源：縣融媒體中心", *PARAGRAPHS[1:]]
 
 
@@ -710,24 +713,24 @@ def test_a_heading_right_under_the_headline_is_its_deck():
 
 
 def test_a_short_block_holding_a_time_before_the_text_is_a_dateline():
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><div class="when"><time datetime="2024-06-18T15:43">昨天 15:43</time>'
-                 f' 縣融媒體中心</div>{BODY}</div>', title="新門診大樓啟用")
+    page = article(f'<div class="when"><time datetime="2024-06-18T15:43">昨天 15:43</time>'
+                   f' 縣融媒體中心</div>{BODY}')
     assert text(page) == PARAGRAPHS and page.cut == {"byline": 1}
 
 
 def test_a_count_and_a_tooltip_among_the_page_s_buttons_are_page_tools():
     bar = ('<div class="tools"><button title="分享"></button><a href="javascript:" aria-label="複製連結"><svg></svg></a>'
            '<span class="n">0</span><div class="tip"><div>請先登入,才能收藏文章。</div></div></div>')
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{bar}{BODY}</div>', title="新門診大樓啟用")
+    page = article(f'{bar}{BODY}')
     assert text(page) == PARAGRAPHS and page.cut == {"tools": 2}
 
 
 def test_a_paragraph_wholly_in_italics_after_the_text_is_a_note():
     note = "<p><b><i>簡盈盈是縣融媒體中心記者,長期關注醫療衛生。</i></b></p>"
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}{note}</div>', title="新門診大樓啟用")
+    page = article(f'{BODY}{note}')
     assert text(page) == PARAGRAPHS and page.cut == {"note": 1}
     # Before the last line of text, it is the text's.
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{note}{BODY}</div>', title="新門診大樓啟用")
+    page = article(f'{note}{BODY}')
     assert text(page) == ["簡盈盈是縣融媒體中心記者,長期關注醫療衛生。", *PARAGRAPHS]
 
 
@@ -735,7 +738,7 @@ def test_a_box_that_a_button_of_its_own_closes_is_not_the_text():
     appeal = '<div class="support"><button>✕</button><div>一點點支持,讓地方新聞走得更遠。捐款請轉帳至縣新聞基金會。</div></div>'
     named = "<p>新款<span>X</span>型救護車也已交付醫院使用。</p>"  # an X that closes nothing
     sized = "<p>每間診室面積為3<span>×</span>4米。</p>"  # a mark inside the text
-    page = parse(f'<h1>新門診大樓啟用</h1><div class="c">{BODY}{named}{sized}{appeal}</div>', title="新門診大樓啟用")
+    page = article(f'{BODY}{named}{sized}{appeal}')
     assert text(page) == [*PARAGRAPHS, "新款X型救護車也已交付醫院使用。", "每間診室面積為3×4米。"]
     assert page.cut == {"popup": 1}
 
