@@ -39,7 +39,7 @@ _SHORT = "short"  # a line's kind: short, no sentence; it goes only with a line 
 _CALL_MAX_CHARS = 40
 # A site's address in a line of text: a promotion of its app or its other pages.
 _DOMAIN = re.compile(r"\b[a-z0-9-]+\.(?:com|cn|net|org|tw|hk)\b", re.IGNORECASE)
-_TOOL_MAX_CHARS = 30  # a line of page tools (举报, 图集+1, 关注) is this short, and no sentence
+_TOOL_MAX_CHARS = 30  # a line of page tools (举报, 图集+1, 关注) is this short, no sentence; a bar of tools says no more
 # A call to like, follow, join, subscribe or give, after the text: a site's own promotion, never the story's.
 # In Chinese only in a line this short; in a script of words, in a line of a donation's appeal's size.
 _PROMO_HAN = re.compile("加好友|按[個个][讚赞]|已[經经]按[讚赞]|[點点]我|[歡欢]迎加入|快加入")
@@ -53,7 +53,7 @@ _PROMO_MAX_CHARS = 800
 # A photo's credit alone on a line after the text: 新华社发（刘满仓摄）, 新华社记者 王鹏 摄.
 _PHOTO_CREDIT = re.compile(r"[^，。！？,.!?；;]{0,16}?[（(]?[^（()），。]{1,20}[摄攝](?:影)?[）)]?")
 _PHOTO_CREDIT_MAX_CHARS = 30
-_SENTENCE_MARK = re.compile(r"[，。！？；,!?;]")
+CLAUSE_MARK = re.compile(r"[，。！？；,!?;]")  # a clause's or a sentence's end (not 、, which joins a list)
 # A sentence's end in a script of words: words, and a stop after the last (not a list's "2.", not "Loading...").
 _LATIN_END = re.compile(r"\s\S*[^.\s][.!?][\"'”’)]*$")
 # An author's or the end's mark in brackets, alone on the body's last line: （完）, （羅森）, (END), (bsc).
@@ -103,8 +103,8 @@ def _short(line: str) -> bool:
     """Whether a line is short and no sentence: a page tool, a signature, a caption. Twice as long in a script
     of words (``Watch video 02:17``) as in Chinese."""
     if _HAN.search(line):
-        return len(line) <= _TOOL_MAX_CHARS and not _SENTENCE_MARK.search(line)
-    return len(line) <= 2 * _TOOL_MAX_CHARS and not (_SENTENCE_MARK.search(line) or _LATIN_END.search(line))
+        return len(line) <= _TOOL_MAX_CHARS and not CLAUSE_MARK.search(line)
+    return len(line) <= 2 * _TOOL_MAX_CHARS and not (CLAUSE_MARK.search(line) or _LATIN_END.search(line))
 
 
 def _promo(line: str) -> bool:
@@ -120,10 +120,15 @@ def _notice_sized(line: str) -> bool:
     return len(line) <= (_NOTICE_MAX_CHARS if _HAN.search(line) else 3 * _NOTICE_MAX_CHARS)
 
 
+def holders(blocks: list) -> set:
+    """The body's blocks and every element holding them: where a box around something inside stops growing."""
+    return {*blocks, *(a for b in blocks for a in b.iterancestors())}
+
+
 def boxes(elements, blocks: list) -> set:
     """``elements`` (lists and menus inside the body) widened to the boxes holding them with no more than
     a heading beside them (``热图推荐`` over its list): what the body leaves out."""
-    stop = {*blocks, *(a for b in blocks for a in b.iterancestors())}
+    stop = holders(blocks)
     out = set()
     for el in elements:
         while (parent := el.getparent()) is not None and parent not in stop:
@@ -142,7 +147,7 @@ _PLAYERS = ("video", "audio", "object", "embed")
 def players(blocks: list) -> set:
     """The video and audio players inside the body, each widened to the largest box around it that holds no
     sentence: its controls, its title bar, its error and advertising messages (``秒会员跳过广告``, ``Play Video``)."""
-    stop = {*blocks, *(a for b in blocks for a in b.iterancestors())}
+    stop = holders(blocks)
     out = set()
     for block in blocks:
         for el in block.iter(*_PLAYERS):
@@ -153,36 +158,42 @@ def players(blocks: list) -> set:
     return out
 
 
-_TOOLBAR_MAX_CHARS = 30  # what a bar of page tools may say beside its buttons: a count, a tooltip
+def _scripted(el) -> bool:
+    """Whether a link only runs a script: its ``href`` is ``javascript:…`` or a bare ``#``."""
+    href = el.get("href")
+    return href is not None and (href.strip().lower().startswith("javascript:") or href.strip() == "#")
 
 
 def _control(el) -> bool:
-    """A button, or a link that only runs a script (``javascript:``, ``#``) showing no text: an icon's."""
+    """A button, or an icon's link running a script: no text, no picture (a picture's link opens the picture)."""
     if el.tag == "button":
         return True
-    href = (el.get("href") or "#").strip().lower()
-    return (href.startswith("javascript:") or href == "#") and not text_of(el)
+    return _scripted(el) and not text_of(el) and next(el.iter("img"), None) is None
 
 
 def toolbars(blocks: list) -> set:
     """The bars of page tools inside the body: two buttons or icons or more (share, copy the link, a larger
     font, comments) in the largest box around them that says no more than a count or a tooltip beside them
-    (``0``, ``請同意我們的隱私權規範，才能啟用聽新聞的功能。``)."""
-    stop = {*blocks, *(a for b in blocks for a in b.iterancestors())}
+    (``0``, ``請同意我們的隱私權規範，才能啟用聽新聞的功能。``: 30 characters at most)."""
+    stop = holders(blocks)
+    sizes: dict[object, int] = {}  # an element's text's length, once: the controls of one bar climb alike
     out = set()
     for block in blocks:
         for el in block.iter("a", "button"):
-            if not _control(el):
+            if not _control(el) or any(box in out for box in el.iterancestors()):
                 continue
-            while (parent := el.getparent()) is not None and parent not in stop and len(
-                    text_of(parent)) <= _TOOLBAR_MAX_CHARS:
+            while (parent := el.getparent()) is not None and parent not in stop:
+                if parent not in sizes:
+                    sizes[parent] = len(text_of(parent))
+                if sizes[parent] > _TOOL_MAX_CHARS:
+                    break
                 el = parent
             if sum(1 for c in el.iter("a", "button") if _control(c)) >= 2:
                 out.add(el)
     return out
 
 
-# What closes the box it stands in: a button's mark or label (✕, [X], 关闭, Close); a mark of a letter only on a
+# What closes the box it stands in: a button's mark or label (✕, [X], 关闭, Close); a letter's mark only on a
 # <button> (elsewhere an X may be a name: Model X, a share button's X).
 _CLOSE = re.compile(r"\[?\s*(?:[×✕✖]|关闭|關閉|close)\s*\]?", re.IGNORECASE)
 _CLOSE_LETTER = re.compile(r"\[?\s*[xX]\s*\]?")
@@ -190,26 +201,30 @@ _POPUP_MAX_CHARS = 600  # what a box that a button closes may say: an appeal, a 
 
 
 def _closes(el) -> bool:
-    """Whether ``el`` is a button closing its box: a <button>, a link running a script, or a span, standing
-    apart from any text beside it (in ``3<span>×</span>4`` the mark is the text's)."""
-    if el.tag == "a" and not (el.get("href") or "#").strip().lower().startswith(("javascript:", "#")):
+    """Whether ``el`` is a button closing its box: a <button> or a link running a script, showing a close
+    mark or so labelled, or any element labelled so (``title``, ``aria-label``: a span's × is too often the
+    text's own, ``3<b>米</b><span>×</span>``), standing apart from the text beside it."""
+    parent = el.getparent()
+    if parent is None:
         return False
-    before = el.getprevious().tail if el.getprevious() is not None else el.getparent().text
+    before = el.getprevious().tail if el.getprevious() is not None else parent.text
     if (before or "").strip() or (el.tail or "").strip():
         return False
-    label = (el.get("title") or el.get("aria-label") or text_of(el)).strip()
-    return bool(_CLOSE.fullmatch(label) or (el.tag == "button" and _CLOSE_LETTER.fullmatch(label)))
+    label = (el.get("title") or el.get("aria-label") or "").strip()
+    if el.tag == "button" or (el.tag == "a" and _scripted(el)):
+        label = label or text_of(el)
+        return bool(_CLOSE.fullmatch(label) or (el.tag == "button" and _CLOSE_LETTER.fullmatch(label)))
+    return bool(label and _CLOSE.fullmatch(label))
 
 
 def popups(blocks: list) -> set:
-    """The boxes inside the body that a button of their own closes (``<button>✕</button>``): a donation's
-    appeal, a cookie notice, an app's advertisement laid over the page, never the text."""
-    stop = {*blocks, *(a for b in blocks for a in b.iterancestors())}
+    """The boxes inside the body that a button of their own closes (``<button>✕</button>``), 600 characters at
+    most: a donation's appeal, a cookie notice, an app's advertisement laid over the page."""
+    stop = holders(blocks)
     out = set()
     for block in blocks:
         for el in block.iter("button", "a", "span"):
-            if _closes(el) and (box := el.getparent()) is not None and box not in stop and len(
-                    text_of(box)) <= _POPUP_MAX_CHARS:
+            if _closes(el) and (box := el.getparent()) not in stop and len(text_of(box)) <= _POPUP_MAX_CHARS:
                 out.add(box)
     return out
 
@@ -307,24 +322,29 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
     lines (white space normalized) the markup marks, by kind:
     - ``caption``: the body's figures and captions (one before the text is
       the lead photo's);
-    - ``signed``: the author's names the page's metadata gives, the lines of
-      its short blocks classed as an author's (``p.author``) and its
-      datelines: one at an edge is a byline;
+    - ``signed``: the author's names the page's metadata gives and the lines
+      of its short blocks classed as an author's (``p.author``): one at an
+      edge is a byline;
+    - ``dateline``: the body's blocks of a ``<time datetime>`` and a few words
+      beside it: one before the text is a byline;
     - ``standfirst``: the body's short blocks classed as a standfirst
       (``p.fig-chapo``) and the headline's decks: one before the text is the
       page's summary, not the text;
-    - ``heading``: the body's headings: after the text, with no short line
-      after them, they head nothing of it (a pull quote, a box's heading);
+    - ``heading``: the body's headings (120 characters at most): after the
+      text, with no short line anywhere after them, they head nothing of it
+      (a pull quote, a box's heading);
     - ``note``: the body's short paragraphs wholly in italics: after the
       text, an author's or an editor's note (``Andrés Malamud es politólogo…``);
     - ``tools``: the body's bars of page tools (see ``toolbars``).
-    ``summary``: the page's own summary (its description): lines before the
-    text that start as it does, above a byline, are a standfirst too.
+    ``summary``: the page's own summary (its description): before the text,
+    a line that starts as it does and the lines after it (three lines at most),
+    above a byline naming the author, are a standfirst too.
     """
     headline = "".join(title.split())
 
-    captions, standfirsts, tools, signed, notes, headings = (
-        marked.get(kind, frozenset()) for kind in ("caption", "standfirst", "tools", "signed", "note", "heading"))
+    captions, standfirsts, tools, signed, notes, headings, datelines = (
+        marked.get(kind, frozenset())
+        for kind in ("caption", "standfirst", "tools", "signed", "note", "heading", "dateline"))
 
     def what(line: str, start: bool) -> str | None:
         if not strip_disclaimer(line).strip():
@@ -338,8 +358,8 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
             return "standfirst"  # the summary under the headline, in a block of its own: the page's, not the text
         if plain in tools:
             return "tools"  # a count or a tooltip among the page's buttons
-        if plain in signed:
-            return "byline"  # the author's name as the page's metadata gives it, or an author's line so classed
+        if plain in signed or (start and plain in datelines):
+            return "byline"  # the author's name as the page's metadata gives it, an author's line so classed, a dateline
         if not start and plain in notes:
             return "note"  # a paragraph in italics after the text: the author's biography, the editor's note
         if start and headline and _repeats_headline("".join(line.split()), headline):
@@ -363,7 +383,7 @@ def trim_edges(paragraphs: list[str], start: bool = True, end: bool = True, link
                           or _AUTHOR_NOTE.fullmatch(line) or (is_byline(line) and not _BARE_AUTHOR.match(line)) or (
                 (bracketed := _BRACKETED.fullmatch(line)) and is_byline(bracketed.group(1)))):
             return "credit"  # a signature, the staff's credits, an author's note: after the text, never its words
-        if len(line) <= _BOX_HEADING and NAV_HEADING.search(line) and not _SENTENCE_MARK.search(line):
+        if len(line) <= _BOX_HEADING and NAV_HEADING.search(line) and not CLAUSE_MARK.search(line):
             return "navigation"  # a side box's heading left at an edge (重点推荐, Related Content), its links gone
         if not start and plain in headings:
             return "heading"  # a heading after the last line of text heads none of it: a pull quote, a box's

@@ -14,6 +14,7 @@ import re
 
 from lxml import etree
 
+from crawler.page.body import SENTENCE_END
 from crawler.page.markup import SKIP_TAGS, block_of, normalize, string_of, text_of, tokens, under
 
 NAV_TAGS = frozenset({"nav", "header", "footer", "aside"})
@@ -81,24 +82,32 @@ def nav_roots(body, texts: list[tuple[object, str]], main=(), main_list=None) ->
     return {r for r in roots if not any(a in roots for a in r.iterancestors())}
 
 
-# A Chinese site's licence numbers, shown in its footer only: 京ICP证150772号, 京ICP备2021039469号, 京公网安备11010502053733.
-_LICENCE = re.compile(r"ICP\s*[備备證证]\s*[:：]?\s*\d{5,}|[\u3400-\u9fff]ICP|公[網网]安[備备]\s*\d{6,}")
+# A Chinese site's licence numbers, shown in its footer: 京ICP证150772号, 京ICP备2021039469号, 京公网安备11010502053733.
+_LICENCE = re.compile(r"ICP\s*[備备證证]\s*[:：]?\s*\d{5,}|公[網网]安[備备]\s*\d{6,}")
 _LICENCE_WORDS = ("ICP", "安备", "安備")
 _LICENCE_BLOCK_MAX_CHARS = 600  # a block holding a licence number, at most, to be the footer's
+_LICENCE_BLOCK_SENTENCES = 2  # sentences the footer's block may hold beside it (a rights notice)
+_PARAGRAPHS = ("p", "li", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table")
 
 
 def not_main(body, texts: list[tuple[object, str]]) -> set[object]:
-    """The blocks the main text is never in: comments and the page's footer, by tag or words, and the short
-    block holding a site's licence number (its footer, whatever its class: the rights notice beside it)."""
+    """The blocks the main text is never in: comments and the page's footer, by tag or words, and the block
+    holding a site's licence number with no paragraph in it and no more than a rights notice beside it (600
+    characters, two sentences: the footer, whatever its class). An article's block that ends on the licence
+    holds its paragraphs, or more sentences, and stays."""
     found = {el for el in body.iter("footer") if not _section_part(el)}
     found.update(el for el in _NAV_CANDIDATES(body) if NOT_MAIN_TOKENS.intersection(tokens(el)))
     # Most pages show no licence: a look for its words in all their text (lxml's, fast) spares a loop over
-    # every text, and the pattern (slow on Chinese text: [\u3400-\u9fff]ICP) runs only where the words are.
+    # every text.
     whole = string_of(body)
     if any(word in whole for word in _LICENCE_WORDS):
         for owner, text in texts:
-            if any(word in text for word in _LICENCE_WORDS) and _LICENCE.search(text) and len(
-                    text_of(block := block_of(owner))) <= _LICENCE_BLOCK_MAX_CHARS:
+            if not (any(word in text for word in _LICENCE_WORDS) and _LICENCE.search(text)):
+                continue
+            block = block_of(owner)
+            words = text_of(block)
+            if len(words) <= _LICENCE_BLOCK_MAX_CHARS and len(SENTENCE_END.findall(words)) <= (
+                    _LICENCE_BLOCK_SENTENCES) and next(block.iterdescendants(*_PARAGRAPHS), None) is None:
                 found.add(block)
     return found
 

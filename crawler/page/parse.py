@@ -21,7 +21,7 @@ from scrapy.utils.response import get_base_url
 
 from crawler.items import PageContent
 from crawler.page.body import DATE, LEAD_CHARS, SENTENCE_END, Prose, find_body, find_byline
-from crawler.page.cuts import boxes, players, popups, toolbars, trim_edges
+from crawler.page.cuts import CLAUSE_MARK, boxes, players, popups, toolbars, trim_edges
 from crawler.page.decoding import not_a_page, redecoded
 from crawler.page.kind import (
     ARTICLE,
@@ -212,23 +212,27 @@ _MARKS = {
                               "subhead", "subheadline", "excerpt", "sapo", "strapline", "teaser", "intro"}), 600),
 }
 _FIGURE_TAGS = ("figure", "figcaption")
-_HEADINGS = frozenset(HEADING_TAGS)
+_ANY_HEADING = frozenset(HEADING_TAGS)  # h1 to h6 (navigation's HEADING_TAGS are the box headings' levels)
 _ENDED = re.compile(r"[。！？.!?]$")  # a sentence's end, ending a text
+_HEADING_MAX_CHARS = 120  # a heading after the text, at most, to head none of it (a pull quote, a box's heading)
+_DATELINE_REST_CHARS = 100  # a dateline's words beside its <time>s: 'aktualisiert', 'Quelle: …', 'Par …'
 _ITALIC = frozenset({"i", "em"})
 _NOTE_MAX_CHARS = 200
 
 
 def _marked_lines(blocks: list, skip: set) -> dict[str, frozenset[str]]:
     """The lines (white space normalized) of the body's short blocks marked as each kind of ``_MARKS``, and of
-    its headings (``heading``) and of its paragraphs wholly in italics (``note``), as the body reads them,
-    ``skip`` left out. A short block holding a ``<time>`` is an author's line too."""
-    found: dict[str, set[str]] = {kind: set() for kind in [*_MARKS, "heading", "note"]}
+    its short headings (``heading``), its paragraphs wholly in italics (``note``) and its datelines: blocks of
+    a machine-read date, ``<time datetime>``, and a few words beside it, no sentence (``dateline``); as the
+    body reads them, ``skip`` left out."""
+    found: dict[str, set[str]] = {kind: set() for kind in [*_MARKS, "heading", "note", "dateline"]}
     texts: dict[object, str] = {}  # a block's text, once: many italics may stand in one
+    dated: set[object] = set()  # the blocks of <time>s looked at already
     for block in blocks:
         for el in block.iterdescendants():
             tag = el.tag
-            if tag in _HEADINGS:
-                found["heading"].update(normalize(line) for line in lines(el, skip))
+            if tag in _ANY_HEADING:
+                found["heading"].update(normalize(line) for line in lines(el, skip) if len(line) <= _HEADING_MAX_CHARS)
             elif tag in _ITALIC:  # a paragraph wholly in italics: an author's or an editor's note
                 holder = block_of(el)
                 if holder not in texts:
@@ -236,11 +240,12 @@ def _marked_lines(blocks: list, skip: set) -> dict[str, frozenset[str]]:
                 text = text_of(el)
                 if text and len(text) <= _NOTE_MAX_CHARS and texts[holder] == text:
                     found["note"].update(normalize(line) for line in lines(holder, skip))
-            elif tag == "time":  # a date's block, short and no sentence: a dateline (23. März 2017, 15:43 Uhr)
-                holder = block_of(el)
-                text = normalize(string_of(holder))
-                if len(text) <= _MARKS["signed"][1] and not _ENDED.search(text):
-                    found["signed"].update(normalize(line) for line in lines(holder, skip))
+            elif tag == "time" and el.get("datetime") and (holder := block_of(el)) not in dated:
+                dated.add(holder)  # 23. März 2017, aktualisiert 23. März 2017, 15:43 Uhr | Quelle: …
+                text = text_of(holder)
+                dates = sum(len(text_of(t)) for t in holder.iter("time"))
+                if len(text) - dates <= _DATELINE_REST_CHARS and not _ENDED.search(text):
+                    found["dateline"].update(normalize(line) for line in lines(holder, skip))
             if not isinstance(tag, str) or not (tag in _FIGURE_TAGS or el.get("class") or el.get("itemprop")):
                 continue
             words = {"caption"} if tag in _FIGURE_TAGS else set(tokens(el))
@@ -256,11 +261,14 @@ _CARD_MAX_CHARS = 400
 
 
 def _cards(blocks: list, headline) -> list:
-    """The links inside the body that hold a heading other than the page's headline: teaser cards of other
-    articles (their headline, their summary, their author), never the text, however long their sentences.
-    (A longer link holds more than a card: a paragraph after a link the page forgot to close.)"""
+    """The links to another page inside the body that hold a heading other than the page's headline: teaser
+    cards of other articles (their headline, their summary, their author), never the text, however long their
+    sentences. (A link to a place in the page, ``#s2``, heads a section of the text; a longer link holds more
+    than a card: a paragraph after a link the page forgot to close.)"""
     return [a for block in blocks for a in block.iter("a")
-            if any(d.tag in _HEADINGS and d is not headline for d in a.iterdescendants())
+            if (href := (a.get("href") or "").strip()) and not href.startswith("#")
+            and not href.lower().startswith("javascript:")
+            and any(d.tag in _ANY_HEADING and d is not headline for d in a.iterdescendants())
             and len(text_of(a)) <= _CARD_MAX_CHARS]
 
 
@@ -281,12 +289,14 @@ def _above(headline, blocks: list) -> list:
 
 
 def _decks(headline) -> list:
-    """The headings right under the headline (``h1`` then ``h2``): its decks, a standfirst, not the text."""
+    """The headings of sentences right under the headline (``h1`` then an ``h2`` summing the story up): its
+    decks, a standfirst, not the text. A heading of no sentence mark (``一、基本情況``) heads the text."""
     decks = []
     for el in headline.itersiblings() if headline is not None else ():
         if not is_element(el):
             continue
-        if el.tag not in _HEADINGS or len(text_of(el)) > _MARKS["standfirst"][1]:
+        if el.tag not in _ANY_HEADING or len(text := text_of(el)) > _MARKS["standfirst"][1] or not (
+                CLAUSE_MARK.search(text)):
             break
         decks.append(el)
     return decks
@@ -397,7 +407,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     marked["tools"] = frozenset(normalize(line) for box in toolbars(blocks) for line in lines(box, skip))
     paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
                                      start=not later, end=not (bar and bar.next_url), linked=linked, title=title,
-                                     marked=marked, summary=head.description)
+                                     marked=marked, summary=_summary(head))
     for name, n in trimmed.items():
         cut[name] = cut.get(name, 0) + n
     page.cut = cut

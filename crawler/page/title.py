@@ -16,7 +16,7 @@ import re
 from difflib import SequenceMatcher
 
 from crawler.page.body import is_byline
-from crawler.page.markup import normalize, own_texts, string_of, text_of, under
+from crawler.page.markup import inside, normalize, own_texts, string_of, text_of, under
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _READING = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\)")
@@ -92,11 +92,11 @@ _SHARED_MIN = 4  # characters in a row a rewritten headline shares with the <tit
 
 def _lone_h1(own: str, body, near, nav):
     """Where nothing repeats the title (a headline rewritten after the <title> was set): the page's only
-    <h1> outside the navigation, with words of its own (not a linked logo), above the body, at least half
+    <h1> of six characters or more outside the navigation and links (not a linked logo), above the body, at least half
     as long as the <title>'s own part, not a piece of it, and sharing four characters in a row with it (a
     site's name in an <h1> is none of these)."""
     found = [el for el in body.iter("h1") if el not in nav and len(comparable(text_of(el))) >= _TITLED_MIN
-             and next(el.iter("a"), None) is None and not any(a.tag == "a" for a in el.iterancestors())]
+             and _unlinked(el)]
     if len(found) != 1 or near is None or (found[0].sourceline or 0) > (near.sourceline or 0):
         return None
     have = comparable(text_of(found[0]))
@@ -104,6 +104,11 @@ def _lone_h1(own: str, body, near, nav):
         return None  # a piece of the title (a site's name: 县人民医院 in 县人民医院新门诊大楼启用) is not its headline
     shared = SequenceMatcher(None, have, own, autojunk=False).find_longest_match(0, len(have), 0, len(own)).size
     return found[0] if shared >= _SHARED_MIN else None
+
+
+def _unlinked(el) -> bool:
+    """Neither a link nor in one, nor holding one: a logo's or a list item's text is no headline."""
+    return next(el.iter("a"), None) is None and not inside(el, "a")
 
 
 _TITLED_TAGS = ("div", "p", "td", "span", "strong", "b", "font")
@@ -118,10 +123,10 @@ def _titled_block(own: str, body, near, nav):
         return None
     # (The length of all its text, scripts' too, first: lxml gives it fast, and most blocks are far longer.)
     found = [el for el in body.iter(*_TITLED_TAGS) if el not in nav and len(string_of(el)) <= _TITLED_SPAN * len(own)
-             and comparable(text_of(el)) == own
-             and next(el.iter("a"), None) is None and not any(a.tag == "a" for a in el.iterancestors())]
+             and comparable(text_of(el)) == own and _unlinked(el)]
     # The outermost of nested ones (a <div> around its <strong>), the nearest to the body.
-    found = [el for el in found if not any(a in found for a in el.iterancestors())]
+    nested = set(found)
+    found = [el for el in found if not any(a in nested for a in el.iterancestors())]
     if near is None:
         return found[0] if found else None
     return min(found, key=lambda el: abs((el.sourceline or 0) - (near.sourceline or 0)), default=None)

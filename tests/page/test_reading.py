@@ -758,11 +758,17 @@ def test_a_footer_holding_the_site_s_licence_numbers_is_never_the_text_whatever_
     # A one-paragraph article, and the site's footer in a block of no telling class: a longer rights notice,
     # then its licence numbers.
     notice = ("有意與本報合作者,有關合作事宜請與縣新聞網聯繫。未經縣新聞網書面授權,請勿轉載、摘編或建立鏡像,否則即為侵權,"
-              "本網將依法追究其法律責任。本網所刊登的各種新聞、信息和各種專題專欄資料,未經協議授權,禁止下載使用。")
+              "本網將依法追究其法律責任,本網所刊登的各種新聞、信息和各種專題專欄資料,未經協議授權,禁止下載使用。")
     page = parse(f'<h1>新門診大樓啟用</h1><div class="c"><p>{PARAGRAPHS[0]}</p></div>'
                  f'<div class="b"><div class="q">{notice}<br><span>[贛ICP證150772號]</span> '
                  f'<span>贛公網安備36010502053733號</span></div></div>', title="新門診大樓啟用")
     assert page.kind == ARTICLE and text(page) == [PARAGRAPHS[0]]
+    # A short article whose own block ends on the licence holds its paragraphs: it stays, the licence's line
+    # goes as a notice; a story about licences is no footer either.
+    page = article(f'{BODY}本網ICP備案：贛ICP備12345678號')
+    assert text(page) == PARAGRAPHS and page.cut == {"notice": 1}
+    story = "縣通信管理局昨日通報,三家網站未取得ICP經營許可證即開展收費業務,已責令整改。"
+    assert text(article(f"<p>{story}</p>")) == [story]
 
 
 def test_a_forum_portal_s_byline_with_poster_views_and_comments_dates_the_article():
@@ -842,3 +848,28 @@ def test_a_lone_h1_rewritten_after_the_title_was_set_is_the_headline_but_a_piece
     page = parse(f'<div class="top"><h1>新門診大樓專題</h1></div><div class="c">{BODY}</div>',
                  title="縣人民醫院新門診大樓專題報道之一_本地新聞_縣新聞網")
     assert page.content.title == "縣人民醫院新門診大樓專題報道之一"
+
+
+def test_the_text_s_own_markup_that_looks_like_page_furniture_stays():
+    # Word's bookmarks before a section's first line are no page tools.
+    first = "<p><a name=_Toc1></a><a name=_Toc2></a>一、基本情況</p>"
+    assert text(article(first + BODY)) == ["一、基本情況", *PARAGRAPHS]
+    # A link to a section of the page, holding its heading, is no teaser card; nor is an anchor's.
+    sections = '<a href="#s2"><h3>二、服務</h3></a><p>門診時間延長。</p><a name="s3"><h3>三、收費</h3></a><p>收費不變。</p>'
+    assert text(article(BODY + sections)) == [*PARAGRAPHS, "二、服務", "門診時間延長。", "三、收費", "收費不變。"]
+    # A section's heading right under the headline heads the text: no sentence mark, no deck.
+    page = parse(f'<div class="c"><h1>新門診大樓啟用</h1><h2>一、基本情況</h2>{BODY}</div>', title="新門診大樓啟用")
+    assert text(page) == ["一、基本情況", *PARAGRAPHS]
+    # A date in the text's last line, marked up for machines, is the text's.
+    last = '<p>開放日活動將持續到<time datetime="2024-06-24">下週一</time></p>'
+    assert text(article(BODY + last)) == [*PARAGRAPHS, "開放日活動將持續到下週一"]
+    # A multiplication sign between two measures closes nothing.
+    sized = "<p>每間診室為<b>3米</b><span>×</span><b>4米</b>,比舊樓大一倍。</p>"
+    assert text(article(BODY + sized)) == [*PARAGRAPHS, "每間診室為3米×4米,比舊樓大一倍。"]
+
+
+def test_a_description_that_only_repeats_the_title_finds_no_standfirst():
+    title = "縣人民醫院新門診大樓昨日啟用"
+    page = parse(f'<h1>{title}</h1><div class="c"><p>{PARAGRAPHS[0]}</p><p>記者 簡盈盈</p>{BODY.split("</p>", 1)[1]}</div>',
+                 title=title, head=f'<meta name="description" content="{title}">')
+    assert text(page) == [PARAGRAPHS[0], "記者 簡盈盈", *PARAGRAPHS[1:]]
