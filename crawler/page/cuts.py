@@ -204,17 +204,16 @@ def _closes(el) -> bool:
     """Whether ``el`` is a button closing its box: a <button> or a link running a script, showing a close
     mark or so labelled, or any element labelled so (``title``, ``aria-label``: a span's × is too often the
     text's own, ``3<b>米</b><span>×</span>``), standing apart from the text beside it."""
-    parent = el.getparent()
-    if parent is None:
-        return False
-    before = el.getprevious().tail if el.getprevious() is not None else parent.text
-    if (before or "").strip() or (el.tail or "").strip():
-        return False
     label = (el.get("title") or el.get("aria-label") or "").strip()
     if el.tag == "button" or (el.tag == "a" and _scripted(el)):
         label = label or text_of(el)
-        return bool(_CLOSE.fullmatch(label) or (el.tag == "button" and _CLOSE_LETTER.fullmatch(label)))
-    return bool(label and _CLOSE.fullmatch(label))
+        closes = _CLOSE.fullmatch(label) or (el.tag == "button" and _CLOSE_LETTER.fullmatch(label))
+    else:
+        closes = label and _CLOSE.fullmatch(label)
+    if not closes or (parent := el.getparent()) is None:
+        return False
+    before = el.getprevious().tail if el.getprevious() is not None else parent.text
+    return not ((before or "").strip() or (el.tail or "").strip())
 
 
 def popups(blocks: list) -> set:

@@ -266,10 +266,9 @@ def _cards(blocks: list, headline) -> list:
     sentences. (A link to a place in the page, ``#s2``, heads a section of the text; a longer link holds more
     than a card: a paragraph after a link the page forgot to close.)"""
     return [a for block in blocks for a in block.iter("a")
-            if (href := (a.get("href") or "").strip()) and not href.startswith("#")
-            and not href.lower().startswith("javascript:")
-            and any(d.tag in _ANY_HEADING and d is not headline for d in a.iterdescendants())
-            and len(text_of(a)) <= _CARD_MAX_CHARS]
+            if any(d.tag in _ANY_HEADING and d is not headline for d in a.iterdescendants())
+            and (href := (a.get("href") or "").strip()) and not href.startswith("#")
+            and not href.lower().startswith("javascript:") and len(text_of(a)) <= _CARD_MAX_CHARS]
 
 
 _KICKER_CHARS = 60  # what stands above a headline, at most, to be its kicker
