@@ -14,7 +14,7 @@ import re
 from collections import Counter, defaultdict
 from typing import NamedTuple
 
-from crawler.page.markup import BLOCK_TAGS, INLINE_TAGS, block_of, is_element, select, text_of, under
+from crawler.page.markup import BLOCK_TAGS, INLINE_TAGS, block_of, holders, is_element, select, text_of, under
 from crawler.text.cleaning import is_boilerplate
 
 _PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "blockquote", "pre", "figcaption",
@@ -190,12 +190,12 @@ class Prose:
         owner = self._lead_in(t for i in range(len(self._texts)) if (t := self._text(i)) is not None)
         if owner is None:
             return top
-        holders = []
+        outside = []
         for el in [owner, *owner.iterancestors()]:
             if top in el.iterancestors() or el in top.iterancestors():
                 break
-            holders.append(el)
-        found = max(holders, key=lambda el: self.scores.get(el, 0), default=top)
+            outside.append(el)
+        found = max(outside, key=lambda el: self.scores.get(el, 0), default=top)
         return found if self.scores.get(found, 0) >= _DESCRIBED_SHARE * self.scores[top] else top
 
     def best(self) -> list:
@@ -315,13 +315,13 @@ def find_byline(root, prose: Prose, blocks: list, headline, info_selectors: tupl
         for holder in [first, *first.iterancestors()][:3]:  # a table layout puts the byline a row above
             candidates += [el for el in holder.itersiblings(preceding=True) if is_element(el)][:2]
         sentence = prose.first_sentence(first)
-        holders = {sentence, *sentence.iterancestors()} if sentence is not None else set()
+        around = {sentence, *sentence.iterancestors()} if sentence is not None else set()
         for el in first.iterdescendants() if sentence is not None else ():
             if el is sentence:
                 break  # a byline inside the body comes before its first sentence, never after
-            if is_element(el) and el.tag in BLOCK_TAGS and el not in holders:
+            if is_element(el) and el.tag in BLOCK_TAGS and el not in around:
                 candidates.append(el)
-    body = {*blocks, *(a for b in blocks for a in b.iterancestors())}
+    body = holders(blocks)
     for el in candidates:
         text = text_of(el)
         if el not in body and text and is_byline(text):

@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from crawler.page.body import DATED, LATIN_BYLINE, LEAD_CHARS, SENTENCE_END, is_byline
-from crawler.page.markup import normalize, own_texts, text_of, under
+from crawler.page.markup import holders, normalize, own_texts, text_of, under
 from crawler.page.navigation import NAV_HEADING
+from crawler.page.title import HEADING_TAGS
 from crawler.text.cleaning import HAN, is_boilerplate, strip_disclaimer
 
 # Notices after an article: rights, reprints, disclaimers, the editor's mark.
@@ -120,11 +121,6 @@ def _notice_sized(line: str) -> bool:
     return len(line) <= (_NOTICE_MAX_CHARS if _HAN.search(line) else 3 * _NOTICE_MAX_CHARS)
 
 
-def holders(blocks: list) -> set:
-    """The body's blocks and every element holding them: where a box around something inside stops growing."""
-    return {*blocks, *(a for b in blocks for a in b.iterancestors())}
-
-
 def boxes(elements, blocks: list) -> set:
     """``elements`` (lists and menus inside the body) widened to the boxes holding them with no more than
     a heading beside them (``热图推荐`` over its list): what the body leaves out."""
@@ -191,6 +187,21 @@ def toolbars(blocks: list) -> set:
             if sum(1 for c in el.iter("a", "button") if _control(c)) >= 2:
                 out.add(el)
     return out
+
+
+_CARD_MAX_CHARS = 400
+
+
+def teasers(blocks: list, headline) -> set:
+    """The teaser cards of other articles inside the body (their headline, their summary, their author): links
+    to another page holding a heading other than the page's headline, never the text, however long their
+    sentences, widened as ``boxes`` widens a list. (A link to a place in the page, ``#s2``, heads a section of
+    the text; a longer link holds more than a card: a paragraph after a link the page forgot to close.)"""
+    cards = [a for block in blocks for a in block.iter("a")
+             if any(d.tag in HEADING_TAGS and d is not headline for d in a.iterdescendants())
+             and (a.get("href") or "").strip() and not a.get("href").strip().startswith("#") and not _scripted(a)
+             and len(text_of(a)) <= _CARD_MAX_CHARS]
+    return boxes(cards, blocks)
 
 
 # What closes the box it stands in: a button's mark or label (✕, [X], 关闭, Close); a letter's mark only on a

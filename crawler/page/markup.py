@@ -110,6 +110,11 @@ def _own_texts(el, out: list) -> None:
             out.append((el, tail))
 
 
+def holders(blocks) -> set:
+    """``blocks`` and every element holding them: where a box around something inside them stops growing."""
+    return {*blocks, *(a for b in blocks for a in b.iterancestors())}
+
+
 def under(roots) -> set:
     """Every element (and comment) in the subtrees of ``roots``: membership is then a set lookup."""
     return {el for root in roots for el in root.iter()}

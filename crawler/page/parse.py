@@ -21,7 +21,7 @@ from scrapy.utils.response import get_base_url
 
 from crawler.items import PageContent
 from crawler.page.body import DATE, LEAD_CHARS, SENTENCE_END, Prose, find_body, find_byline
-from crawler.page.cuts import CLAUSE_MARK, boxes, players, popups, toolbars, trim_edges
+from crawler.page.cuts import CLAUSE_MARK, boxes, players, popups, teasers, toolbars, trim_edges
 from crawler.page.decoding import not_a_page, redecoded
 from crawler.page.kind import (
     ARTICLE,
@@ -233,12 +233,11 @@ def _marked_lines(blocks: list, skip: set) -> dict[str, frozenset[str]]:
             tag = el.tag
             if tag in _ANY_HEADING:
                 found["heading"].update(normalize(line) for line in lines(el, skip) if len(line) <= _HEADING_MAX_CHARS)
-            elif tag in _ITALIC:  # a paragraph wholly in italics: an author's or an editor's note
-                holder = block_of(el)
+            elif tag in _ITALIC and (text := text_of(el)) and len(text) <= _NOTE_MAX_CHARS:
+                holder = block_of(el)  # a paragraph wholly in italics: an author's or an editor's note
                 if holder not in texts:
                     texts[holder] = text_of(holder)
-                text = text_of(el)
-                if text and len(text) <= _NOTE_MAX_CHARS and texts[holder] == text:
+                if texts[holder] == text:
                     found["note"].update(normalize(line) for line in lines(holder, skip))
             elif tag == "time" and el.get("datetime") and (holder := block_of(el)) not in dated:
                 dated.add(holder)  # 23. März 2017, aktualisiert 23. März 2017, 15:43 Uhr | Quelle: …
@@ -255,20 +254,6 @@ def _marked_lines(blocks: list, skip: set) -> dict[str, frozenset[str]]:
                 if not marks.isdisjoint(words) and len(normalize(string_of(el))) <= most:
                     found[kind].update(normalize(line) for line in lines(el, skip))
     return {kind: frozenset(found_lines) for kind, found_lines in found.items()}
-
-
-_CARD_MAX_CHARS = 400
-
-
-def _cards(blocks: list, headline) -> list:
-    """The links to another page inside the body that hold a heading other than the page's headline: teaser
-    cards of other articles (their headline, their summary, their author), never the text, however long their
-    sentences. (A link to a place in the page, ``#s2``, heads a section of the text; a longer link holds more
-    than a card: a paragraph after a link the page forgot to close.)"""
-    return [a for block in blocks for a in block.iter("a")
-            if any(d.tag in _ANY_HEADING and d is not headline for d in a.iterdescendants())
-            and (href := (a.get("href") or "").strip()) and not href.startswith("#")
-            and not href.lower().startswith("javascript:") and len(text_of(a)) <= _CARD_MAX_CHARS]
 
 
 _KICKER_CHARS = 60  # what stands above a headline, at most, to be its kicker
@@ -318,8 +303,8 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     bar_root, bar = find_bar(texts, response.url, join)
     # The main text first: nothing that holds it, nor anything in it, is navigation by a word.
     never = not_main(body, texts)
-    first = Prose(body, texts, {*never, *([bar_root] if bar_root is not None else [])},
-                  summary=_summary(head))
+    summary = _summary(head)
+    first = Prose(body, texts, {*never, *([bar_root] if bar_root is not None else [])}, summary=summary)
     main = first.best()
     selected = None
     if extraction.article_link_selector:
@@ -394,7 +379,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     parts = {"page bar": [bar_root], "headline": [headline, *_above(headline, blocks)], "byline": [byline],
              "navigation": boxes([el for el in links.nav_roots if el in within], blocks),
              "link list": boxes([el for el in links.item_rows if el in within], blocks), "player": players(blocks),
-             "teaser": boxes(_cards(blocks, headline), blocks), "popup": popups(blocks)}
+             "teaser": teasers(blocks, headline), "popup": popups(blocks)}
     skip = {el for els in parts.values() for el in els if el is not None}
     cut = {name: n for name, els in parts.items() if (n := sum(1 for el in els if el is not None and el in within))}
     # A page break inside the article is no edge of it: the text may go on across it in mid-sentence.
@@ -406,7 +391,7 @@ def parse_page(response: TextResponse, extraction: Extraction) -> ParsedPage:
     marked["tools"] = frozenset(normalize(line) for box in toolbars(blocks) for line in lines(box, skip))
     paragraphs, trimmed = trim_edges([line for b in blocks for line in lines(b, skip=skip - {b})],
                                      start=not later, end=not (bar and bar.next_url), linked=linked, title=title,
-                                     marked=marked, summary=_summary(head))
+                                     marked=marked, summary=summary)
     for name, n in trimmed.items():
         cut[name] = cut.get(name, 0) + n
     page.cut = cut
